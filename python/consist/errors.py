@@ -38,6 +38,7 @@ from typing import ClassVar
 
 __all__ = [
     "ArtifactNotFoundError",
+    "CodeIdentityUnavailableError",
     "ConfigError",
     "ConsistError",
     "ConsistLookupError",
@@ -221,3 +222,9 @@ class ConsistWarning(UserWarning):
 
 class RelationConnectionLeakWarning(ConsistWarning):
     """Many DuckDB relations from ``consist.load`` are still open."""
+
+
+class CodeIdentityUnavailableError(ConsistRuntimeError):
+    """The requested code identity (git commit, module file, source) cannot be computed."""
+
+    code = "consist.code_identity"
