@@ -47,6 +47,7 @@ __all__ = [
     "ConsistValueError",
     "ConsistWarning",
     "ContainerError",
+    "ContainerExecutionError",
     "DatabaseError",
     "DatabaseLockedError",
     "HashError",
@@ -228,3 +229,28 @@ class CodeIdentityUnavailableError(ConsistRuntimeError):
     """The requested code identity (git commit, module file, source) cannot be computed."""
 
     code = "consist.code_identity"
+
+
+class ContainerExecutionError(ContainerError):
+    """A container exited with a non-zero code; ``exit_code`` and ``log_tail`` say how.
+
+    Example:
+        >>> err = ContainerExecutionError("Container execution failed", exit_code=3)
+        >>> isinstance(err, RuntimeError), err.exit_code
+        (True, 3)
+    """
+
+    code = "consist.container.failed"
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        exit_code: int,
+        log_tail: tuple[str, ...] = (),
+        cause: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        super().__init__(problem, cause=cause, fix=fix)
+        self.exit_code = exit_code
+        self.log_tail = tuple(log_tail)
