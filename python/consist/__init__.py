@@ -5,4 +5,32 @@ Public API lives here and only here; see ``__all__``.
 
 __version__ = "0.4.0"
 
-__all__ = ["__version__"]
+# Public names imported on first use (keeps `import consist` fast):
+# name -> module that defines it. Add one line per name.
+_LAZY_EXPORTS = {
+    "Digest": "consist.digest",
+    "hash_file": "consist.hashing",
+    "hash_files": "consist.hashing",
+}
+
+__all__ = [
+    "Digest",
+    "__version__",
+    "hash_file",
+    "hash_files",
+]
+
+
+def __getattr__(name: str) -> object:
+    module_name = _LAZY_EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'consist' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -26,10 +26,13 @@ already catch::
     │   └── ContainerError
     └── HashError (OSError)       a path could not be hashed
         ├── HashFileNotFoundError (FileNotFoundError)
-        └── HashPermissionError   (PermissionError)
+        ├── HashPermissionError   (PermissionError)
+        ├── HashPathError         (ValueError) symlink rejected, name not UTF-8
+        └── PlacementError        a file could not be cloned/copied/linked
 
     ConsistWarning (UserWarning)
-    └── RelationConnectionLeakWarning
+    ├── RelationConnectionLeakWarning
+    └── NullValueWarning           null in a non-optional schema field
 """
 
 from __future__ import annotations
@@ -52,7 +55,10 @@ __all__ = [
     "DatabaseLockedError",
     "HashError",
     "HashFileNotFoundError",
+    "HashPathError",
     "HashPermissionError",
+    "NullValueWarning",
+    "PlacementError",
     "RelationConnectionLeakWarning",
     "RunNotFoundError",
     "SchemaValidationError",
@@ -254,3 +260,22 @@ class ContainerExecutionError(ContainerError):
         super().__init__(problem, cause=cause, fix=fix)
         self.exit_code = exit_code
         self.log_tail = tuple(log_tail)
+
+
+class HashPathError(HashError, ValueError):
+    """A path cannot be part of a digest: a symlink the policy rejects, or a
+    name that is not valid UTF-8."""
+
+    code = "consist.hash.path"
+    default_problem = "Cannot digest path"
+
+
+class PlacementError(HashError):
+    """A file could not be placed (cloned, copied or linked) at its destination."""
+
+    code = "consist.placement"
+    default_problem = "Cannot place file"
+
+
+class NullValueWarning(ConsistWarning):
+    """A frame has nulls in a field its schema declares non-optional (policy "warn")."""

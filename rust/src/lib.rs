@@ -2,6 +2,9 @@
 //! copy-on-write file placement. Pure Rust; pyo3 lives only in `py/`.
 
 pub mod error;
+pub mod fast;
+pub mod file_hash;
+pub mod threads;
 
 #[cfg(feature = "python")]
 mod py;

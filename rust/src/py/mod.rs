@@ -2,8 +2,17 @@
 
 use pyo3::prelude::*;
 
-#[pymodule]
+mod errors;
+mod hashing;
+
+#[pymodule(gil_used = false)]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("ERROR_KINDS", errors::ERROR_KINDS.to_vec())?;
+    m.add_function(wrap_pyfunction!(hashing::hash_file, m)?)?;
+    m.add_function(wrap_pyfunction!(hashing::hash_files, m)?)?;
+    m.add_function(wrap_pyfunction!(hashing::fast_file_identity, m)?)?;
+    m.add_function(wrap_pyfunction!(hashing::debug_bytes_read, m)?)?;
+    m.add_function(wrap_pyfunction!(hashing::debug_raise_error, m)?)?;
     Ok(())
 }
