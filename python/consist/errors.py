@@ -51,6 +51,7 @@ __all__ = [
     "ConsistWarning",
     "ContainerError",
     "ContainerExecutionError",
+    "CorruptSnapshotError",
     "DatabaseError",
     "DatabaseLockedError",
     "HashError",
@@ -279,3 +280,9 @@ class PlacementError(HashError):
 
 class NullValueWarning(ConsistWarning):
     """A frame has nulls in a field its schema declares non-optional (policy "warn")."""
+
+
+class CorruptSnapshotError(ConsistValueError):
+    """A run's JSON snapshot cannot be parsed or lacks required fields."""
+
+    code = "consist.snapshot"
