@@ -40,6 +40,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 __all__ = [
+    "ArtifactFileMissingError",
     "ArtifactNotFoundError",
     "CodeIdentityUnavailableError",
     "ConfigError",
@@ -286,3 +287,12 @@ class CorruptSnapshotError(ConsistValueError):
     """A run's JSON snapshot cannot be parsed or lacks required fields."""
 
     code = "consist.snapshot"
+
+
+class ArtifactFileMissingError(ConsistError, FileNotFoundError):
+    """An artifact's file is gone from disk and no ingested copy may stand in for it."""
+
+    code = "consist.artifact_missing"
+
+    def __str__(self) -> str:
+        return ConsistError.__str__(self)
