@@ -13,5 +13,6 @@ Example:
 """
 
 from consist.store.connection import Database, open_database, release_all
+from consist.store.metadata import MetadataStore
 
-__all__ = ["Database", "open_database", "release_all"]
+__all__ = ["Database", "MetadataStore", "open_database", "release_all"]

@@ -28,7 +28,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
-import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -36,21 +35,12 @@ from pathlib import Path
 from typing import Any
 
 from consist import settings
-from consist.errors import DatabaseError, DatabaseLockedError
+from consist.errors import DatabaseError
 from consist.store._release import release_thread
+from consist.store.locking import attach_with_retry
 
 __all__ = ["Database", "open_database", "release_all"]
 
-# Parts of DuckDB error texts that mean "another process holds the file".
-_LOCK_MARKERS = (
-    "could not set lock",
-    "conflicting lock",
-    "database is locked",
-    "database is busy",
-    "already open",
-    "another process",
-)
-_IN_PROCESS_CONFLICT = "unique file handle conflict"
 _RESERVED_CATALOGS = frozenset({"memory", "system", "temp", "main"})
 
 
@@ -234,7 +224,9 @@ class Database:
             import duckdb
 
             self._root = duckdb.connect(":memory:")
-        self._attach_with_retry(want_rw, retry or settings.db_lock_retry())
+        attach_with_retry(
+            self._root, self.path, self.catalog, want_rw, retry or settings.db_lock_retry()
+        )
         con = self._root.cursor()
         con.execute(f'USE "{self.catalog}"')
         self._con = con
@@ -244,51 +236,6 @@ class Database:
             for hook in self._on_attach:
                 hook(con)
             self._schema_ready = True
-
-    def _attach_with_retry(self, read_write: bool, retry: settings.LockRetry) -> None:
-        import duckdb
-
-        if not read_write and not self.path.exists():
-            raise DatabaseError(
-                f"Database not found at {self.path}",
-                cause="The file does not exist, so it cannot be opened read-only.",
-                fix="Check --db-path / CONSIST_DB, or run a workflow that creates it first.",
-            )
-        literal = str(self.path).replace("'", "''")
-        mode = "" if read_write else " (READ_ONLY)"
-        sql = f"ATTACH '{literal}' AS \"{self.catalog}\"{mode}"
-        for attempt in range(retry.retries + 1):
-            try:
-                self._root.execute(sql)
-                return
-            except duckdb.Error as exc:
-                text = str(exc).lower()
-                if _IN_PROCESS_CONFLICT in text:
-                    raise DatabaseLockedError(
-                        f"database is locked: {self.path}",
-                        cause="Another DuckDB connection in this same process has the file "
-                        f"open ({exc}).",
-                        fix="Close that connection (duckdb.connect(...).close()), or query "
-                        "through tracker.engine / consist.store.open_database(path).session().",
-                    ) from exc
-                if not any(marker in text for marker in _LOCK_MARKERS):
-                    raise DatabaseError(
-                        f"Cannot open database {self.path}",
-                        cause=str(exc),
-                        fix="Check that the path is a DuckDB file this user can write.",
-                    ) from exc
-                if attempt == retry.retries:
-                    raise DatabaseLockedError(
-                        f"database is locked: {self.path}",
-                        cause=f"Another process held the file through {retry.retries} retries "
-                        f"({exc}).",
-                        fix="Run workflows sequentially, give each process its own db_path, or "
-                        f"raise {retry.prefix}_RETRIES (now {retry.retries}), "
-                        f"{retry.prefix}_BASE_SLEEP_SECONDS (now {retry.base_sleep_seconds:g}) "
-                        f"and {retry.prefix}_MAX_SLEEP_SECONDS (now "
-                        f"{retry.max_sleep_seconds:g}).",
-                    ) from exc
-                time.sleep(retry.delay(attempt, jitter=random.uniform(0.05, 0.2)))
 
     def _after_use(self) -> None:
         self._last_used = time.monotonic()

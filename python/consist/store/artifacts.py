@@ -1,0 +1,218 @@
+"""SQL for ``artifact`` and ``run_artifact_link``. Functions take an open connection.
+
+A link row says run R read (``input``) or wrote (``output``) artifact A under
+a key. A cache hit links the cached outputs to the new run without copying
+artifact rows; ``artifact.run_id`` keeps naming the run that produced them.
+
+Example:
+    >>> import duckdb
+    >>> from consist.models import Artifact
+    >>> from consist.store.schema import ensure_schema
+    >>> con = duckdb.connect(); ensure_schema(con)
+    >>> art = Artifact(key="trips", container_uri="./trips.parquet", driver="parquet", run_id="r1")
+    >>> insert_artifacts(con, [art]); link(con, "r1", art.id, "output", key="trips")
+    >>> get_artifacts_for_run(con, "r1").outputs["trips"] == art
+    True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from consist.errors import ConfigError
+from consist.models import Artifact, Run, RunArtifacts
+from consist.store.rows import ARTIFACT_COLUMNS, artifact_params, row_to_artifact
+from consist.store.runs import get_run
+
+__all__ = [
+    "DIRECTIONS",
+    "find_artifacts",
+    "find_latest_output_at",
+    "get_artifact",
+    "get_artifact_links",
+    "get_artifacts",
+    "get_artifacts_for_run",
+    "insert_artifacts",
+    "link",
+    "link_many",
+]
+
+DIRECTIONS = ("input", "output")
+_COLUMNS = ", ".join(ARTIFACT_COLUMNS)
+_SELECT = f"SELECT {_COLUMNS} FROM artifact"
+_UPSERT = (
+    f"INSERT OR REPLACE INTO artifact ({_COLUMNS}) "
+    f"VALUES ({', '.join('?' for _ in ARTIFACT_COLUMNS)})"
+)
+_LINK = (
+    "INSERT OR REPLACE INTO run_artifact_link (run_id, artifact_id, direction, key, is_implicit) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
+# How many same-location candidates to check for a completed producer.
+_PRODUCER_CANDIDATES = 20
+
+
+def _check_direction(direction: str) -> None:
+    if direction not in DIRECTIONS:
+        raise ConfigError(
+            f"Unknown link direction {direction!r}.",
+            cause="A run either reads an artifact ('input') or writes it ('output').",
+            fix="Use direction='input' or direction='output'.",
+        )
+
+
+def insert_artifacts(con: Any, artifacts: Iterable[Artifact], *, replace: bool = True) -> None:
+    """Insert artifact rows; a row with the same id is replaced, or kept if ``replace=False``."""
+    sql = _UPSERT if replace else _UPSERT.replace("OR REPLACE", "OR IGNORE", 1)
+    rows = [artifact_params(artifact) for artifact in artifacts]
+    if len(rows) == 1:
+        con.execute(sql, rows[0])
+    elif rows:
+        con.executemany(sql, rows)
+
+
+def link(
+    con: Any,
+    run_id: str,
+    artifact_id: str,
+    direction: str,
+    key: str | None = None,
+    *,
+    is_implicit: bool = False,
+) -> None:
+    """Record that ``run_id`` read or wrote ``artifact_id`` under ``key``."""
+    _check_direction(direction)
+    con.execute(_LINK, [run_id, artifact_id, direction, key, is_implicit])
+
+
+def link_many(con: Any, run_id: str, links: Iterable[tuple[str, str, str | None]]) -> None:
+    """Several ``(artifact_id, direction, key)`` links for one run."""
+    rows = []
+    for artifact_id, direction, key in links:
+        _check_direction(direction)
+        rows.append([run_id, artifact_id, direction, key, False])
+    if len(rows) == 1:
+        con.execute(_LINK, rows[0])
+    elif rows:
+        con.executemany(_LINK, rows)
+
+
+def get_artifacts(con: Any, artifact_ids: Iterable[str]) -> dict[str, Artifact]:
+    """Artifacts by id (missing ids are absent from the result)."""
+    ids = list(dict.fromkeys(artifact_ids))
+    if not ids:
+        return {}
+    # A literal IN list lets DuckDB use the primary-key index instead of a scan.
+    placeholders = ", ".join("?" for _ in ids)
+    rows = con.execute(f"{_SELECT} WHERE id IN ({placeholders})", ids).fetchall()
+    return {art.id: art for art in map(row_to_artifact, rows)}
+
+
+def get_artifacts_for_run(con: Any, run_id: str) -> RunArtifacts:
+    """Inputs and outputs of a run, keyed by the link key (or the artifact key)."""
+    links = con.execute(
+        "SELECT artifact_id, direction, key FROM run_artifact_link WHERE run_id = ?", [run_id]
+    ).fetchall()
+    by_id = get_artifacts(con, (artifact_id for artifact_id, _, _ in links))
+    result = RunArtifacts()
+    # Logging order (artifact creation time) decides dict order: RunResult.output is the first.
+    ordered = sorted(
+        (row for row in links if row[0] in by_id),
+        key=lambda row: (by_id[row[0]].created_at, str(row[2])),
+    )
+    for artifact_id, direction, key in ordered:
+        artifact = by_id[artifact_id]
+        target = result.inputs if direction == "input" else result.outputs
+        target[key or artifact.key] = artifact
+    return result
+
+
+def get_artifact_links(con: Any, artifact_id: str) -> list[tuple[str, str, str | None]]:
+    """``(run_id, direction, key)`` for every run that read or wrote the artifact."""
+    return con.execute(
+        "SELECT run_id, direction, key FROM run_artifact_link WHERE artifact_id = ? "
+        "ORDER BY run_id, direction",
+        [artifact_id],
+    ).fetchall()
+
+
+def get_artifact(con: Any, key_or_id: str, *, run_id: str | None = None) -> Artifact | None:
+    """Artifact by id, else the newest with this key (limited to one run's links if given).
+
+    With ``run_id``, a run's outputs win over its inputs.
+    """
+    if run_id is None:
+        found = get_artifacts(con, [key_or_id]).get(key_or_id)
+        if found is not None:
+            return found
+        row = con.execute(
+            f"{_SELECT} WHERE key = ? ORDER BY created_at DESC, id DESC LIMIT 1", [key_or_id]
+        ).fetchone()
+        return None if row is None else row_to_artifact(row)
+    artifacts = get_artifacts_for_run(con, run_id)
+    for group in (artifacts.outputs, artifacts.inputs):
+        if key_or_id in group:
+            return group[key_or_id]
+        for artifact in group.values():
+            if key_or_id in (artifact.id, artifact.key):
+                return artifact
+    return None
+
+
+def find_artifacts(
+    con: Any,
+    *,
+    key: str | None = None,
+    run_id: str | None = None,
+    container_uri: str | None = None,
+    hash: str | None = None,
+    driver: str | None = None,
+    limit: int | None = None,
+) -> list[Artifact]:
+    """Artifacts matching every given column value, newest first."""
+    filters = {
+        "key": key,
+        "run_id": run_id,
+        "container_uri": container_uri,
+        "hash": hash,
+        "driver": driver,
+    }
+    clauses = [f"{column} = ?" for column, value in filters.items() if value is not None]
+    params: list[Any] = [value for value in filters.values() if value is not None]
+    sql = _SELECT + (" WHERE " + " AND ".join(clauses) if clauses else "")
+    sql += " ORDER BY created_at DESC, id DESC"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(int(limit))
+    return [row_to_artifact(row) for row in con.execute(sql, params).fetchall()]
+
+
+def find_latest_output_at(
+    con: Any,
+    container_uri: str,
+    *,
+    table_path: str | None = None,
+    array_path: str | None = None,
+    driver: str | None = None,
+) -> tuple[Artifact, Run] | None:
+    """Newest artifact at this location produced by a completed run, with that run.
+
+    This is how a logged input is linked to the run that wrote it (so its
+    signature enters the input hash: Merkle linking).
+    """
+    sql = (
+        f"{_SELECT} WHERE container_uri = ? AND run_id IS NOT NULL "
+        "AND table_path IS NOT DISTINCT FROM ? AND array_path IS NOT DISTINCT FROM ?"
+    )
+    params: list[Any] = [container_uri, table_path, array_path]
+    if driver is not None:
+        sql += " AND driver = ?"
+        params.append(driver)
+    sql += f" ORDER BY created_at DESC, id DESC LIMIT {_PRODUCER_CANDIDATES}"
+    for row in con.execute(sql, params).fetchall():
+        artifact = row_to_artifact(row)
+        run = get_run(con, artifact.run_id)
+        if run is not None and run.status == "completed":
+            return artifact, run
+    return None

@@ -1,0 +1,180 @@
+"""SQL for the ``run`` table. Functions take an open connection (a ``Database`` session).
+
+Example:
+    >>> import duckdb
+    >>> from consist.models import Run
+    >>> from consist.store.schema import ensure_schema
+    >>> con = duckdb.connect(); ensure_schema(con)
+    >>> insert_run(con, Run(id="r1", model_name="m", status="completed", signature="s"))
+    >>> find_completed_run_by_signature(con, "s").id
+    'r1'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from consist.errors import ConfigError, RunNotFoundError
+from consist.models import Run
+from consist.store.rows import RUN_COLUMNS, dump_json, row_to_run, run_params
+
+__all__ = [
+    "count_runs",
+    "find_completed_run_by_signature",
+    "find_prior_run_for_miss",
+    "find_runs",
+    "get_run",
+    "get_runs",
+    "insert_run",
+    "update_run",
+    "upsert_run",
+]
+
+_SELECT = f"SELECT {', '.join(RUN_COLUMNS)} FROM run"
+_PLACEHOLDERS = ", ".join("?" for _ in RUN_COLUMNS)
+_INSERT = f"INSERT INTO run ({', '.join(RUN_COLUMNS)}) VALUES ({_PLACEHOLDERS})"
+_UPSERT = f"INSERT OR REPLACE INTO run ({', '.join(RUN_COLUMNS)}) VALUES ({_PLACEHOLDERS})"
+_UPDATE = (
+    "UPDATE run SET "
+    + ", ".join(f"{column} = ?" for column in RUN_COLUMNS if column != "id")
+    + " WHERE id = ?"
+)
+_ORDERS = {"newest": "created_at DESC, id DESC", "oldest": "created_at ASC, id ASC"}
+# find_runs keyword -> column, for plain equality filters.
+_EQUALITY_FILTERS = {
+    "model": "model_name",
+    "year": "year",
+    "iteration": "iteration",
+    "stage": "stage",
+    "phase": "phase",
+    "parent_run_id": "parent_run_id",
+    "signature": "signature",
+    "config_hash": "config_hash",
+    "input_hash": "input_hash",
+    "git_hash": "git_hash",
+    "cache_hit": "cache_hit",
+}
+
+
+def insert_run(con: Any, run: Run) -> None:
+    """Insert a new run row (the id must be new)."""
+    con.execute(_INSERT, run_params(run))
+
+
+def upsert_run(con: Any, run: Run) -> None:
+    """Insert a run row or replace the row with the same id (used by rebuild)."""
+    con.execute(_UPSERT, run_params(run))
+
+
+def update_run(con: Any, run: Run) -> None:
+    """Write every field of ``run`` over its existing row; RunNotFoundError if there is none."""
+    params = run_params(run)
+    updated = con.execute(_UPDATE, [*params[1:], params[0]]).fetchone()
+    if not updated or updated[0] == 0:
+        raise RunNotFoundError(
+            f"No run with id {run.id!r} to update.",
+            cause="update_run only changes existing rows.",
+            fix="Call insert_run first (the tracker records a run when it starts).",
+        )
+
+
+def get_run(con: Any, run_id: str) -> Run | None:
+    """The run with this id, or None."""
+    row = con.execute(f"{_SELECT} WHERE id = ?", [run_id]).fetchone()
+    return None if row is None else row_to_run(row)
+
+
+def get_runs(con: Any, run_ids: Iterable[str]) -> dict[str, Run]:
+    """Runs by id (missing ids are absent from the result)."""
+    ids = list(dict.fromkeys(run_ids))
+    if not ids:
+        return {}
+    rows = con.execute(f"{_SELECT} WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids]).fetchall()
+    return {run.id: run for run in map(row_to_run, rows)}
+
+
+def find_completed_run_by_signature(con: Any, signature: str) -> Run | None:
+    """Newest completed run with this signature: the cache lookup. Never a running/failed run."""
+    row = con.execute(
+        f"{_SELECT} WHERE signature = ? AND status = 'completed' "
+        "ORDER BY created_at DESC, id DESC LIMIT 1",
+        [signature],
+    ).fetchone()
+    return None if row is None else row_to_run(row)
+
+
+def find_prior_run_for_miss(
+    con: Any, model_name: str, *, exclude_run_id: str | None = None
+) -> Run | None:
+    """Newest completed run of the same model, to explain why a step ran again."""
+    row = con.execute(
+        f"{_SELECT} WHERE model_name = ? AND status = 'completed' AND id IS DISTINCT FROM ? "
+        "ORDER BY created_at DESC, id DESC LIMIT 1",
+        [model_name, exclude_run_id],
+    ).fetchone()
+    return None if row is None else row_to_run(row)
+
+
+def _where(filters: Mapping[str, Any]) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    for name, value in filters.items():
+        if value is None:
+            continue
+        if name == "status":
+            statuses = [value] if isinstance(value, str) else list(value)
+            clauses.append("status IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(statuses)
+        elif name == "tags":
+            tags = [value] if isinstance(value, str) else list(value)
+            clauses.append("list_has_all(tags, ?::VARCHAR[])")
+            params.append(tags)
+        elif name == "meta":
+            for key, expected in dict(value).items():
+                clauses.append("json_extract(meta, ?) = json(?)")
+                params.extend([f'$."{key}"', dump_json(expected)])
+        elif name in _EQUALITY_FILTERS:
+            clauses.append(f"{_EQUALITY_FILTERS[name]} = ?")
+            params.append(value)
+        else:
+            allowed = ", ".join(sorted([*_EQUALITY_FILTERS, "status", "tags", "meta"]))
+            raise ConfigError(
+                f"Unknown run filter {name!r}.",
+                cause=f"Runs can be filtered by: {allowed}.",
+                fix="Use one of those keyword arguments.",
+            )
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def find_runs(
+    con: Any,
+    *,
+    limit: int | None = None,
+    order: str = "newest",
+    **filters: Any,
+) -> list[Run]:
+    """Runs matching every given filter (None means "any"), newest first by default.
+
+    Filters: model, status (str or list), tags (all must be present), year,
+    iteration, stage, phase, parent_run_id, signature, config_hash,
+    input_hash, git_hash, cache_hit, meta (dict of key -> JSON value).
+    """
+    if order not in _ORDERS:
+        raise ConfigError(
+            f"Unknown run order {order!r}.",
+            cause="order must be 'newest' or 'oldest'.",
+            fix="Pass order='newest' or order='oldest'.",
+        )
+    where, params = _where(filters)
+    sql = f"{_SELECT}{where} ORDER BY {_ORDERS[order]}"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(int(limit))
+    return [row_to_run(row) for row in con.execute(sql, params).fetchall()]
+
+
+def count_runs(con: Any, **filters: Any) -> int:
+    """Number of runs matching the filters of ``find_runs``."""
+    where, params = _where(filters)
+    return int(con.execute(f"SELECT count(*) FROM run{where}", params).fetchone()[0])
