@@ -39,7 +39,7 @@ lint: $(DEPS_STAMP)
 
 ## bench: side-by-side benchmarks against Consist 0.3.5, b3sum and raw DuckDB
 bench: build
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) target .bench

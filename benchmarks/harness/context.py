@@ -1,0 +1,131 @@
+"""Everything a target needs: data sets, repetitions, tools, and the two interpreters.
+
+Example::
+
+    ctx = Context.create(repo_root=Path("."), quick=True)
+    report = ctx.run_script(ctx.reference_python(), "consist035_hash.py", ["--path", "x.bin"])
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from harness.datasets import DataSets
+from harness.reference_env import ReferenceEnv, ensure_reference_env
+
+ANCHOR_SCRIPTS = Path(__file__).resolve().parent.parent / "anchors"
+B3SUM_INSTALL_HINT = "apt-get install -y b3sum"
+
+
+class Unavailable(Exception):
+    """A side of a comparison cannot run here yet; the message says why (shown as SKIP)."""
+
+
+class ScriptFailed(RuntimeError):
+    """A benchmark subprocess exited non-zero (shown as FAIL with the error tail)."""
+
+
+def ours_api(module: str, *names: str) -> list[object]:
+    """Import ``names`` from our ``module``; raise Unavailable if they do not exist yet.
+
+    Example: ``hash_file, StatCache = ours_api("consist.hashing", "hash_file", "StatCache")``.
+    """
+    import importlib
+
+    try:
+        mod = importlib.import_module(module)
+    except ImportError as exc:
+        raise Unavailable(f"ours not available yet: cannot import {module} ({exc})") from exc
+    missing = [name for name in names if not hasattr(mod, name)]
+    if missing:
+        raise Unavailable(f"ours not available yet: {module} lacks {', '.join(missing)}")
+    return [getattr(mod, name) for name in names]
+
+
+@dataclass
+class Context:
+    """Shared state for one harness run. ``reps``/``warmup`` already reflect ``--quick``."""
+
+    repo_root: Path
+    bench_dir: Path
+    data: DataSets
+    quick: bool
+    reps: int
+    warmup: int
+    log: object = print
+    _reference: ReferenceEnv | None = field(default=None, repr=False)
+
+    @classmethod
+    def create(cls, repo_root: Path, *, quick: bool, log=print) -> Context:
+        """Build a context rooted at ``repo_root/.bench``.
+
+        Example: ``Context.create(Path("."), quick=False)``.
+        """
+        bench_dir = (repo_root / ".bench").resolve()
+        data = DataSets(bench_dir / "data", quick=quick, log=log)
+        reps, warmup = (3, 1) if quick else (7, 1)
+        return cls(repo_root.resolve(), bench_dir, data, quick, reps, warmup, log)
+
+    @property
+    def ours_python(self) -> Path:
+        """Our interpreter: the one running the harness (``.venv``)."""
+        return Path(sys.executable)
+
+    def reference_python(self) -> Path:
+        """The Consist 0.3.5 interpreter, created on first use; raises Unavailable.
+
+        Example: ``subprocess.run([ctx.reference_python(), "-c", "import consist"])``.
+        """
+        if self._reference is None:
+            self._reference = ensure_reference_env(self.bench_dir, log=self.log)
+        if self._reference.python is None:
+            raise Unavailable(f"Consist 0.3.5 venv unavailable: {self._reference.problem}")
+        return self._reference.python
+
+    def reference_if_ready(self) -> Path | None:
+        """The reference interpreter if a target already set it up, else None (no install).
+
+        Example: ``machine_facts(data_dir, ctx.reference_if_ready())``.
+        """
+        return self._reference.python if self._reference is not None else None
+
+    def b3sum(self) -> str:
+        """Path of the ``b3sum`` binary; raises Unavailable with the install command."""
+        found = shutil.which("b3sum")
+        if found is None:
+            raise Unavailable(f"b3sum not found; install it with: {B3SUM_INSTALL_HINT}")
+        return found
+
+    def run_script(
+        self, python: Path, script: str, args: list[str], *, timeout: float = 3600
+    ) -> dict[str, object]:
+        """Run ``benchmarks/anchors/<script>`` with ``python``; parse its last stdout line.
+
+        Example: ``ctx.run_script(ctx.ours_python, "tracker_workload.py", ["runs", ...])``.
+        """
+        argv = [str(python), str(ANCHOR_SCRIPTS / script), *args]
+        done = subprocess.run(
+            argv, capture_output=True, text=True, timeout=timeout, check=False, cwd=self.bench_dir
+        )
+        if done.returncode != 0:
+            tail = " | ".join(done.stderr.strip().splitlines()[-3:])
+            raise ScriptFailed(f"{script} failed under {python}: {tail}")
+        lines = done.stdout.strip().splitlines()
+        if not lines:
+            raise ScriptFailed(f"{script} printed nothing under {python}")
+        return json.loads(lines[-1])
+
+    def scratch(self, name: str) -> Path:
+        """A fresh, empty scratch directory ``.bench/work/<name>`` (removed first).
+
+        Example: ``base = ctx.scratch("p5-ours")``.
+        """
+        path = self.bench_dir / "work" / name
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(parents=True)
+        return path
