@@ -8,14 +8,26 @@ __version__ = "0.4.0"
 # Public names imported on first use (keeps `import consist` fast):
 # name -> module that defines it. Add one line per name.
 _LAZY_EXPORTS = {
+    "CacheOptions": "consist.options",
     "Digest": "consist.digest",
+    "DirectoryDigest": "consist.hashing",
+    "StatCache": "consist.hashing",
+    "digest_directory": "consist.hashing",
     "hash_file": "consist.hashing",
     "hash_files": "consist.hashing",
+    "ExecutionOptions": "consist.options",
+    "OutputPolicyOptions": "consist.options",
 }
 
 __all__ = [
+    "CacheOptions",
     "Digest",
+    "DirectoryDigest",
+    "ExecutionOptions",
+    "OutputPolicyOptions",
+    "StatCache",
     "__version__",
+    "digest_directory",
     "hash_file",
     "hash_files",
 ]

@@ -2,8 +2,11 @@
 
 use pyo3::prelude::*;
 
+mod directory;
 mod errors;
 mod hashing;
+mod place;
+mod stat_cache;
 
 #[pymodule(gil_used = false)]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -14,5 +17,10 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(hashing::fast_file_identity, m)?)?;
     m.add_function(wrap_pyfunction!(hashing::debug_bytes_read, m)?)?;
     m.add_function(wrap_pyfunction!(hashing::debug_raise_error, m)?)?;
+    m.add_function(wrap_pyfunction!(directory::digest_directory, m)?)?;
+    m.add_function(wrap_pyfunction!(place::place_file, m)?)?;
+    m.add_class::<directory::ManifestHandle>()?;
+    m.add_class::<directory::ProgressHandle>()?;
+    m.add_class::<stat_cache::StatCacheHandle>()?;
     Ok(())
 }

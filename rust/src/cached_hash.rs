@@ -1,0 +1,107 @@
+//! Hashing one file with an optional stat cache in front of it: an
+//! unchanged, trusted entry answers without reading the file; otherwise the
+//! file is read and its new digest is remembered for the cache.
+
+use std::fs::File;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use crate::error::{CoreError, CoreResult};
+use crate::file_hash::{hash_open_file, Algorithm, Digest32};
+use crate::stat_cache::{now_ns, NewEntry, StatCache, StatKey};
+
+/// The shared state of one parallel pass over many files.
+pub struct CacheSession<'a> {
+    cache: &'a StatCache,
+    new: Mutex<Vec<NewEntry>>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl<'a> CacheSession<'a> {
+    pub fn new(cache: &'a StatCache) -> Self {
+        CacheSession {
+            cache,
+            new: Mutex::new(Vec::new()),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// What the pass learned: (new entries, hits, misses), for `StatCache::absorb`.
+    pub fn finish(self) -> (Vec<NewEntry>, u64, u64) {
+        let new = self.new.into_inner().unwrap_or_else(|e| e.into_inner());
+        (new, self.hits.into_inner(), self.misses.into_inner())
+    }
+}
+
+/// Absolute path bytes used as the cache key.
+pub fn cache_key_path(path: &Path) -> CoreResult<Vec<u8>> {
+    let abs = std::path::absolute(path).map_err(CoreError::at(path))?;
+    Ok(abs.as_os_str().as_bytes().to_vec())
+}
+
+/// Digest and hashed size of one file. `known` is the stat the caller
+/// already has (from a directory walk); without it the path is stat'ed here.
+pub fn hash_file_cached(
+    path: &Path,
+    abs: &[u8],
+    known: Option<StatKey>,
+    algorithm: Algorithm,
+    session: Option<&CacheSession<'_>>,
+) -> CoreResult<(Digest32, u64)> {
+    if let Some(session) = session {
+        let key = match known {
+            Some(key) => key,
+            None => StatKey::of(&std::fs::metadata(path).map_err(CoreError::at(path))?),
+        };
+        if let Some(digest) = session.cache.lookup(abs, algorithm, &key) {
+            session.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok((digest, key.size));
+        }
+        session.misses.fetch_add(1, Ordering::Relaxed);
+    }
+    let hashed_at = now_ns();
+    let file = File::open(path).map_err(CoreError::at(path))?;
+    let before = StatKey::of(&file.metadata().map_err(CoreError::at(path))?);
+    let digest = hash_open_file(&file, before.size, path, algorithm)?;
+    if let Some(session) = session {
+        // A file that changed while we read it is not remembered.
+        let after = StatKey::of(&file.metadata().map_err(CoreError::at(path))?);
+        if after == before {
+            let mut new = session.new.lock().unwrap_or_else(|e| e.into_inner());
+            new.push((abs.to_vec(), algorithm, before, hashed_at, digest));
+        }
+    }
+    Ok((digest, before.size))
+}
+
+/// Hash many files in parallel through the cache, then write it back.
+pub fn hash_paths_cached(
+    paths: &[PathBuf],
+    algorithm: Algorithm,
+    cache: &mut StatCache,
+) -> CoreResult<Vec<Digest32>> {
+    cache.refresh()?;
+    let keys = paths
+        .iter()
+        .map(|p| cache_key_path(p))
+        .collect::<CoreResult<Vec<_>>>()?;
+    let session = CacheSession::new(cache);
+    let digests = paths
+        .par_iter()
+        .zip(keys.par_iter())
+        .map(|(path, abs)| {
+            hash_file_cached(path, abs, None, algorithm, Some(&session)).map(|(d, _)| d)
+        })
+        .collect::<CoreResult<Vec<_>>>();
+    let learned = session.finish();
+    cache.absorb(learned);
+    let digests = digests?;
+    cache.flush()?;
+    Ok(digests)
+}

@@ -1,0 +1,247 @@
+//! Directory digest, format v1 (documented in docs/formats/directory-digest.md).
+//!
+//! The root digest is BLAKE3 in `derive_key` mode with context
+//! `"consist directory digest v1"` over:
+//!
+//! ```text
+//! header := u8(len(tag)) || tag            tag = "blake3" | "sha256" | "fast"
+//! record := u8(kind)                        b'f' file, b'd' folder, b'l' symlink
+//!           || u32le(len(path)) || path     relative, '/'-separated, UTF-8
+//!           || u8(executable)               0 or 1 (owner execute bit; files only)
+//!           || u64le(size)                  bytes; symlink: target length; folder: 0
+//!           || u8(len(digest)) || digest    32 bytes; folders: none (length 0)
+//! ```
+//!
+//! Records follow the walk order of `walk.rs`. A file's digest is its content
+//! digest (`blake3`/`sha256`) or its fast identity (`fast`); a symlink's is
+//! the hash of its target text (BLAKE3 for `fast`).
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use crate::cached_hash::{cache_key_path, hash_file_cached, CacheSession};
+use crate::error::CoreResult;
+use crate::fast::fast_identity;
+use crate::file_hash::{hash_bytes, Algorithm, Digest32};
+use crate::stat_cache::{StatCache, StatKey};
+use crate::walk::{walk, Kind, WalkOptions};
+
+/// Domain-separation context; names the format version.
+pub const DIR_CONTEXT: &str = "consist directory digest v1";
+
+/// Content digests (`Full`) or metadata identities (`Fast`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    Full(Algorithm),
+    Fast,
+}
+
+impl Strategy {
+    /// The digest tag (`blake3`, `sha256`, `fast`).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Strategy::Full(a) => a.name(),
+            Strategy::Fast => "fast",
+        }
+    }
+}
+
+/// One manifest row; the path lives in `Manifest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ManifestEntry {
+    pub kind: Kind,
+    pub executable: bool,
+    pub size: u64,
+    /// All zeros for folders (they have no digest).
+    pub digest: Digest32,
+}
+
+/// The entries of a digested tree, compactly stored.
+#[derive(Debug, Default)]
+pub struct Manifest {
+    paths: String,
+    ends: Vec<usize>,
+    pub entries: Vec<ManifestEntry>,
+}
+
+impl Manifest {
+    pub fn rel_path(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.paths[start..self.ends[i]]
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Root digest plus manifest.
+#[derive(Debug)]
+pub struct DirDigest {
+    pub root: Digest32,
+    pub manifest: Manifest,
+}
+
+/// Counters a caller may poll from another thread while a digest runs.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub total_files: AtomicU64,
+    pub total_bytes: AtomicU64,
+    pub done_files: AtomicU64,
+    pub done_bytes: AtomicU64,
+}
+
+/// Digest the tree under `root`.
+///
+/// ```
+/// use _core::dir_digest::{digest_directory, Strategy};
+/// use _core::file_hash::Algorithm;
+/// let dir = tempfile::tempdir().unwrap();
+/// std::fs::write(dir.path().join("a"), b"x").unwrap();
+/// let d = digest_directory(dir.path(), &Default::default(), Strategy::Full(Algorithm::Blake3), None, None).unwrap();
+/// assert_eq!(d.manifest.len(), 1);
+/// ```
+pub fn digest_directory(
+    root: &Path,
+    options: &WalkOptions,
+    strategy: Strategy,
+    mut cache: Option<&mut StatCache>,
+    progress: Option<&Progress>,
+) -> CoreResult<DirDigest> {
+    let tree = walk(root, options)?;
+    if let Some(p) = progress {
+        let files = tree.entries.iter().filter(|e| e.kind == Kind::File);
+        let (count, bytes) = files.fold((0, 0), |(c, b), e| (c + 1, b + e.size));
+        p.total_files.store(count, Ordering::Relaxed);
+        p.total_bytes.store(bytes, Ordering::Relaxed);
+    }
+    let mut entries: Vec<ManifestEntry> = tree
+        .entries
+        .iter()
+        .map(|e| ManifestEntry {
+            kind: e.kind,
+            executable: e.executable,
+            size: e.size,
+            digest: [0; 32],
+        })
+        .collect();
+    for (index, target) in &tree.link_targets {
+        let algorithm = match strategy {
+            Strategy::Full(a) => a,
+            Strategy::Fast => Algorithm::Blake3,
+        };
+        entries[*index].digest = hash_bytes(target.as_bytes(), algorithm);
+    }
+    match strategy {
+        Strategy::Fast => {
+            for (i, (out, e)) in entries.iter_mut().zip(&tree.entries).enumerate() {
+                if e.kind == Kind::File {
+                    out.digest = fast_identity(tree.rel_path(i).as_bytes(), e.size, e.mtime_ns);
+                }
+            }
+        }
+        Strategy::Full(algorithm) => {
+            let mut root_key = Vec::new();
+            if let Some(cache) = cache.as_deref_mut() {
+                cache.refresh()?;
+                root_key = cache_key_path(root)?;
+                root_key.push(b'/');
+            }
+            let session = cache.as_deref().map(CacheSession::new);
+            let result = entries
+                .par_iter_mut()
+                .zip(tree.entries.par_iter())
+                .enumerate()
+                .try_for_each(|(i, (out, e))| {
+                    if e.kind != Kind::File {
+                        return Ok(());
+                    }
+                    let rel = tree.rel_path(i);
+                    let path = tree.root.join(rel);
+                    let mut abs = Vec::new();
+                    let known = session.as_ref().map(|_| {
+                        abs.reserve(root_key.len() + rel.len());
+                        abs.extend_from_slice(&root_key);
+                        abs.extend_from_slice(rel.as_bytes());
+                        StatKey {
+                            dev: e.dev,
+                            ino: e.ino,
+                            size: e.size,
+                            mtime_ns: e.mtime_ns,
+                            ctime_ns: e.ctime_ns,
+                        }
+                    });
+                    let (digest, size) =
+                        hash_file_cached(&path, &abs, known, algorithm, session.as_ref())?;
+                    out.digest = digest;
+                    out.size = size;
+                    if let Some(p) = progress {
+                        p.done_files.fetch_add(1, Ordering::Relaxed);
+                        p.done_bytes.fetch_add(size, Ordering::Relaxed);
+                    }
+                    CoreResult::Ok(())
+                });
+            let learned = session.map(CacheSession::finish);
+            if let (Some(learned), Some(cache)) = (learned, cache.as_deref_mut()) {
+                cache.absorb(learned);
+            }
+            result?;
+            if let Some(cache) = cache {
+                cache.flush()?;
+            }
+        }
+    }
+    let (paths, ends) = tree.into_paths();
+    let manifest = Manifest {
+        paths,
+        ends,
+        entries,
+    };
+    Ok(DirDigest {
+        root: combine(strategy.tag(), &manifest),
+        manifest,
+    })
+}
+
+/// The v1 combine over an ordered manifest.
+pub fn combine(tag: &str, manifest: &Manifest) -> Digest32 {
+    let records = (0..manifest.len()).map(|i| (manifest.rel_path(i), manifest.entries[i]));
+    combine_records(tag, records)
+}
+
+/// The v1 combine over `(relative path, entry)` records, in order.
+pub fn combine_records<'a>(
+    tag: &str,
+    records: impl IntoIterator<Item = (&'a str, ManifestEntry)>,
+) -> Digest32 {
+    const FLUSH_BYTES: usize = 64 * 1024;
+    let mut hasher = blake3::Hasher::new_derive_key(DIR_CONTEXT);
+    let mut buf = Vec::with_capacity(FLUSH_BYTES + 512);
+    buf.push(tag.len() as u8);
+    buf.extend_from_slice(tag.as_bytes());
+    for (path, e) in records {
+        buf.push(e.kind.tag());
+        buf.extend_from_slice(&(path.len() as u32).to_le_bytes());
+        buf.extend_from_slice(path.as_bytes());
+        buf.push(u8::from(e.executable));
+        buf.extend_from_slice(&e.size.to_le_bytes());
+        if e.kind == Kind::Dir {
+            buf.push(0);
+        } else {
+            buf.push(32);
+            buf.extend_from_slice(&e.digest);
+        }
+        if buf.len() >= FLUSH_BYTES {
+            hasher.update(&buf);
+            buf.clear();
+        }
+    }
+    hasher.update(&buf);
+    *hasher.finalize().as_bytes()
+}
