@@ -17,14 +17,20 @@ _LAZY_EXPORTS = {
     "hash_files": "consist.hashing",
     "ExecutionOptions": "consist.options",
     "OutputPolicyOptions": "consist.options",
+    "Artifact": "consist.models",
+    "Run": "consist.models",
+    "RunResult": "consist.models",
 }
 
 __all__ = [
+    "Artifact",
     "CacheOptions",
     "Digest",
     "DirectoryDigest",
     "ExecutionOptions",
     "OutputPolicyOptions",
+    "Run",
+    "RunResult",
     "StatCache",
     "__version__",
     "digest_directory",

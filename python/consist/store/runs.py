@@ -58,8 +58,18 @@ _EQUALITY_FILTERS = {
 
 
 def insert_run(con: Any, run: Run) -> None:
-    """Insert a new run row (the id must be new)."""
-    con.execute(_INSERT, run_params(run))
+    """Insert a new run row; ``ConfigError`` if the id is already recorded."""
+    import duckdb
+
+    params = run_params(run)
+    try:
+        con.execute(_INSERT, params)
+    except duckdb.ConstraintException as exc:
+        raise ConfigError(
+            f"A run with id {run.id!r} already exists.",
+            cause=str(exc),
+            fix="Use a new run id (the default ids add a random suffix), or update_run.",
+        ) from exc
 
 
 def upsert_run(con: Any, run: Run) -> None:
