@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from consist.containers.backends.base import ResolvedImage
-from consist.containers.content import config_digest, path_digest
 from consist.containers.mounts import MountPolicy
 from consist.containers.spec import ContainerSpec
+from consist.identity.canonical import hash_config
+from consist.identity.hash_backend import digest_path
 
 __all__ = ["IDENTITY_VERSION", "ContainerIdentity", "container_identity", "environment_digest"]
 
@@ -41,7 +42,7 @@ def environment_digest(environment: Iterable[tuple[str, str]]) -> str | None:
         True
     """
     pairs = sorted(environment)
-    return config_digest(pairs) if pairs else None
+    return hash_config(pairs) if pairs else None
 
 
 def container_identity(
@@ -51,12 +52,14 @@ def container_identity(
     inputs: Iterable[Path] | Mapping[str, Path] = (),
     *,
     input_digests: Mapping[str, str] | None = None,
+    hashing: Mapping[str, Any] | None = None,
 ) -> ContainerIdentity:
     """Compute the portable identity of ``spec`` with ``image`` and ``inputs``.
 
     ``inputs`` are host paths, hashed by content and keyed by their portable name; a
     mapping gives them explicit keys instead. ``input_digests`` adds digests the caller
-    already knows (for example artifacts produced by earlier runs).
+    already knows (for example artifacts produced by earlier runs). ``hashing`` passes
+    ``algorithm``/``strategy``/``stat_cache`` on to the hashing layer.
 
     Example:
         >>> spec = ContainerSpec.create(image="img", command="true")
@@ -78,12 +81,13 @@ def container_identity(
             for v in sorted(spec.volumes, key=lambda v: v.container)
         ],
     }
+    hashing = dict(hashing or {})
     digests = dict(input_digests or {})
     items = inputs.items() if isinstance(inputs, Mapping) else ((None, p) for p in inputs)
     for key, path in items:
         path = Path(path)
-        digests[key if key is not None else policy.portable(path)] = path_digest(path)
-    signature = config_digest({"config": config, "inputs": digests})
+        digests[key if key is not None else policy.portable(path)] = digest_path(path, **hashing)
+    signature = hash_config({"config": config, "inputs": digests})
     return ContainerIdentity(config=config, inputs=digests, signature=signature)
 
 

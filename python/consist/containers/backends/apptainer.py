@@ -23,9 +23,9 @@ from consist.containers.backends.base import (
     ResolvedImage,
     tail_lines,
 )
-from consist.containers.content import path_digest
 from consist.containers.spec import ContainerSpec
 from consist.errors import ContainerError
+from consist.identity.hash_backend import digest_path
 
 __all__ = ["ApptainerBackend", "build_exec_argv", "find_apptainer"]
 
@@ -102,7 +102,7 @@ class ApptainerBackend:
                 "and pass its path.",
             )
         resolved = path.resolve()
-        return ResolvedImage(name=image, digest=path_digest(resolved), run_ref=str(resolved))
+        return ResolvedImage(name=image, digest=digest_path(resolved), run_ref=str(resolved))
 
     def run(
         self,
