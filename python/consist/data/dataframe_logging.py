@@ -1,0 +1,182 @@
+"""``log_dataframe`` and ``ingest``: from a frame in memory to a file, an artifact and DB rows.
+
+``log_dataframe(tracker, df, key, schema=...)`` runs these steps, in this order:
+
+1. convert the frame (pandas, Polars eager or lazy, Arrow, DuckDB) to Arrow;
+2. with a schema, validate it (:mod:`consist.data.validation`): a bad frame
+   raises before anything is written;
+3. write the file atomically (Parquet by default, CSV, JSON) at ``path`` or
+   ``<run artifact dir>/<key>.<driver>``;
+4. log it as an artifact of the active run (the tracker records its digest);
+5. with a schema (and a database), ingest the rows into
+   ``global_tables.<schema table>`` in one transaction (no partial rows) and
+   rebuild the concept's registered view.
+
+If step 5 fails, the file and artifact from steps 3-4 stay (both complete and
+valid) and the error propagates; ``ingest(tracker, artifact)`` can retry it.
+
+Example:
+    >>> art = log_dataframe(tracker, df, key="persons", schema=Person)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+from consist.data.artifact_access import database_of
+from consist.data.drivers import infer_driver
+from consist.data.frames import FrameConversionError, to_arrow
+from consist.data.ingestion import ingest_table
+from consist.data.schemas import TableSchema, resolve_schema
+from consist.data.validation import type_mismatch, validate_table
+from consist.data.writers import writable_driver, write_table_atomic
+from consist.errors import ConsistRuntimeError, ConsistWarning
+
+__all__ = ["ingest", "log_dataframe", "tracker_of"]
+
+
+def tracker_of(tracker_or_context: Any) -> Any:
+    """The Tracker behind a Tracker or a run context (anything with ``.tracker``)."""
+    if hasattr(tracker_or_context, "log_artifact"):
+        return tracker_or_context
+    inner = getattr(tracker_or_context, "tracker", None)
+    if inner is not None and hasattr(inner, "log_artifact"):
+        return inner
+    raise ConsistRuntimeError(
+        "Cannot log artifact: no active run.",
+        cause=f"{type(tracker_or_context).__name__} is neither a Tracker nor a run context.",
+        fix="Call tracker.log_dataframe(...) inside `with tracker.start_run(...)`.",
+    )
+
+
+def log_dataframe(
+    tracker: Any,
+    df: Any,
+    key: str,
+    schema: Any = None,
+    direction: str = "output",
+    path: str | Path | None = None,
+    driver: str | None = None,
+    meta: dict[str, Any] | None = None,
+    parent_artifact_id: str | None = None,
+    *,
+    strict_schema: bool = False,
+    nulls: str = "warn",
+    index: bool = False,
+    **to_file_kwargs: Any,
+) -> Any:
+    """Write ``df`` as an artifact of the active run; validate and ingest it when a schema is given.
+
+    ``schema``: SQLModel/pydantic class, ``pyarrow.Schema`` (named by ``key``) or
+    TableSchema. ``nulls``: ``"warn"`` (default), ``"error"`` or ``"ignore"`` for
+    nulls in non-optional fields. ``strict_schema=True`` rejects undeclared
+    columns. ``index=True`` keeps a pandas index as a column. Other keyword
+    arguments go to the file writer (e.g. ``compression="zstd"`` for Parquet).
+
+    Example:
+        >>> with tracker.start_run("ingest_data", model="example"):  # doctest: +SKIP
+        ...     art = log_dataframe(tracker, df, key="persons", schema=Person)
+    """
+    tracker = tracker_of(tracker)
+    run = getattr(tracker, "current_run", None)
+    if run is None:
+        raise ConsistRuntimeError(
+            "Cannot log artifact: no active run.",
+            cause="log_dataframe records the frame as an output of the run in progress.",
+            fix="Call it inside `with tracker.start_run(...)`, tracker.run(...) or a trace block.",
+        )
+    resolved = resolve_schema(schema, name=key) if schema is not None else None
+    table = _to_arrow(df, resolved, index)
+    if resolved is not None:
+        table = validate_table(table, resolved, nulls=nulls, strict=strict_schema, artifact_key=key)
+    driver = driver or (infer_driver(path) if path is not None else "parquet")
+    writable_driver(driver)
+    target = Path(path) if path is not None else _default_path(tracker, key, driver)
+    write_table_atomic(table, target, driver=driver, options=to_file_kwargs)
+    artifact_meta = dict(meta or {})
+    if resolved is not None:
+        artifact_meta.setdefault("schema_name", resolved.name)
+        artifact_meta.setdefault("table_name", resolved.table_name)
+    artifact = tracker.log_artifact(
+        target,
+        key=key,
+        direction=direction,
+        driver=driver,
+        parent_artifact_id=parent_artifact_id,
+        **artifact_meta,
+    )
+    if resolved is not None:
+        _ingest(tracker, artifact, table, resolved, run)
+    return artifact
+
+
+def ingest(
+    tracker: Any, artifact: Any, data: Any = None, schema: Any = None, run: Any = None
+) -> int:
+    """Ingest an artifact's rows (``data``, or its file) into ``global_tables``; return the row count.
+
+    The table is the schema's ``__tablename__``, else the artifact's recorded
+    ``table_name``, else its key. ``run`` defaults to the artifact's producing run.
+
+    Example:
+        >>> ingest(tracker, artifact, data=df, schema=Person)  # doctest: +SKIP
+        1000
+    """
+    from consist.data.loaders import load_arrow
+
+    tracker = tracker_of(tracker)
+    table_name = artifact.meta.get("table_name") or artifact.key
+    resolved = resolve_schema(schema, name=table_name) if schema is not None else None
+    table = _to_arrow(data, resolved, False) if data is not None else load_arrow(artifact, tracker)
+    if resolved is not None:
+        table = validate_table(table, resolved, artifact_key=artifact.key)
+    else:
+        resolved = TableSchema(table_name, table_name, ())
+    if run is None and artifact.run_id is not None:
+        run = tracker.get_run(artifact.run_id) if hasattr(tracker, "get_run") else None
+    return _ingest(tracker, artifact, table, resolved, run)
+
+
+def _to_arrow(df: Any, schema: TableSchema | None, index: bool) -> Any:
+    try:
+        return to_arrow(df, preserve_index=index)
+    except FrameConversionError as exc:
+        column = schema.column(exc.column) if schema is not None else None
+        if column is None:
+            raise
+        others = [g for g in exc.got if g != column.label] or list(exc.got)
+        raise type_mismatch(column, ", ".join(others), schema) from exc
+
+
+def _default_path(tracker: Any, key: str, driver: str) -> Path:
+    base = Path(tracker.run_artifact_dir())
+    return base / f"{key}.{driver}"
+
+
+def _ingest(tracker: Any, artifact: Any, table: Any, schema: TableSchema, run: Any) -> int:
+    db = database_of(tracker)
+    if db is None:
+        warnings.warn(
+            f"Rows of {artifact.key!r} were not ingested: the tracker has no database "
+            "(db_path=None). The file was written and logged.",
+            ConsistWarning,
+            stacklevel=3,
+        )
+        return 0
+    rows = ingest_table(
+        db,
+        table,
+        table_name=schema.table_name,
+        artifact_id=artifact.id,
+        run_id=getattr(run, "id", artifact.run_id),
+        year=getattr(run, "year", None),
+        iteration=getattr(run, "iteration", None),
+    )
+    registry = getattr(tracker, "views", None)
+    from consist.data.views import ViewRegistry
+
+    if isinstance(registry, ViewRegistry) and schema.table_name in registry:
+        registry.refresh(schema.table_name)
+    return rows
