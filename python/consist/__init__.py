@@ -8,6 +8,18 @@ __version__ = "0.4.0"
 # Public names imported on first use (keeps `import consist` fast):
 # name -> module that defines it. Add one line per name.
 _LAZY_EXPORTS = {
+    # data layer (Arrow-native frames, loaders, views)
+    "active_relation_count": "consist.data.relations",
+    "ingest": "consist.data.functional",
+    "load": "consist.data.loaders",
+    "load_arrow": "consist.data.loaders",
+    "load_df": "consist.data.loaders",
+    "load_polars": "consist.data.loaders",
+    "load_relation": "consist.data.loaders",
+    "log_dataframe": "consist.data.functional",
+    "register_views": "consist.data.views",
+    "to_df": "consist.data.loaders",
+    "view": "consist.data.views",
     "CacheOptions": "consist.options",
     "Digest": "consist.digest",
     "DirectoryDigest": "consist.hashing",
@@ -33,9 +45,20 @@ __all__ = [
     "RunResult",
     "StatCache",
     "__version__",
+    "active_relation_count",
     "digest_directory",
     "hash_file",
     "hash_files",
+    "ingest",
+    "load",
+    "load_arrow",
+    "load_df",
+    "load_polars",
+    "load_relation",
+    "log_dataframe",
+    "register_views",
+    "to_df",
+    "view",
 ]
 
 
