@@ -86,3 +86,23 @@ def test_missing_and_unreadable_inputs_are_all_named(tmp_path: Path) -> None:
     expected = "missing" if os.geteuid() == 0 else "locked, missing"
     assert err.problem == f"Failed to compute identity input digests for: {expected}."
     assert "nope.txt" in (err.cause or "")
+
+
+def test_directory_digest_sees_names_and_ignores_dotfiles(tmp_path: Path) -> None:
+    configs = tmp_path / "configs"
+    (configs / "sub").mkdir(parents=True)
+    (configs / "a.yaml").write_text("a: 1\n")
+    (configs / "sub" / "b.yaml").write_text("b: 2\n")
+    manager = IdentityManager(tmp_path)
+
+    def digest() -> str:
+        return manager.compute_identity_input_digests([("configs", configs)])["configs"]
+
+    first = digest()
+    (configs / ".DS_Store").write_bytes(b"litter")
+    assert digest() == first
+    (configs / "sub" / "b.yaml").rename(configs / "b.yaml")
+    moved = digest()
+    assert moved != first  # same bytes, different structure
+    (configs / "b.yaml").write_text("b: 3\n")
+    assert digest() != moved

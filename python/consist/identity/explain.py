@@ -1,11 +1,16 @@
 """Why did it rerun? Compare the signature parts of a new run and a prior one.
 
->>> old = SignatureParts(signature="s1", code_hash="c", config_hash="f1", input_hash="i",
-...                      year=2030)
->>> new = SignatureParts(signature="s2", code_hash="c", config_hash="f2", input_hash="i",
-...                      year=2040)
->>> changed_components(new, old)
-['config', 'year']
+>>> old = SignatureParts(
+...     signature="s1", code_hash="c", config_hash="f1", input_hash="i", year=2030
+... )
+>>> new = SignatureParts(
+...     signature="s2", code_hash="c", config_hash="f2", input_hash="i", year=2040
+... )
+>>> changed_components(new, old)  # the year explains the config-hash change
+['year']
+
+With ``raw_config_hash`` recorded (``compute_run_identity`` does), a change
+of the config itself is reported as ``config`` even when a run field changed too.
 """
 
 from __future__ import annotations

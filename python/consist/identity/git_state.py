@@ -93,8 +93,22 @@ class _Fingerprint:
         return any(key is not None and key[1] >= horizon for key in self.keys)
 
     def matches_disk(self) -> bool:
+        # The hot loop of every unchanged call: one stat per path, no allocations.
+        stat = os.stat
         for path, key in zip(self.paths, self.keys, strict=True):
-            if _stat_key(path) != key:
+            try:
+                st = stat(path)
+            except OSError:
+                if key is None:
+                    continue
+                return False
+            if (
+                key is None
+                or st.st_mtime_ns != key[1]
+                or st.st_size != key[0]
+                or st.st_ctime_ns != key[2]
+                or st.st_ino != key[3]
+            ):
                 return False
         return True
 

@@ -42,10 +42,13 @@ def digest_path(
     algorithm: str = "blake3",
     strategy: str = "full",
     stat_cache: Any = None,
+    ignore_dotfiles: bool = False,
 ) -> str:
     """Tagged digest of a file, or of a directory's names, structure and contents.
 
-    Raises ``HashFileNotFoundError`` (a ``FileNotFoundError``) for a missing path.
+    ``ignore_dotfiles`` skips names starting with ``.`` inside a directory
+    (editor and OS litter in config folders). Raises ``HashFileNotFoundError``
+    (a ``FileNotFoundError``) for a missing path.
 
     Example:
         >>> digest_path(__file__).split(":")[0] in ("blake3", "sha256", "fast")
@@ -56,7 +59,11 @@ def digest_path(
     target = Path(path)
     if target.is_dir():
         result = hashing.digest_directory(
-            target, algorithm=algorithm, strategy=strategy, stat_cache=stat_cache
+            target,
+            algorithm=algorithm,
+            strategy=strategy,
+            stat_cache=stat_cache,
+            ignore_dotfiles=ignore_dotfiles,
         )
         return str(result.digest)
     return str(

@@ -83,6 +83,17 @@ class IdentityManager:
             stat_cache=self.stat_cache,
         )
 
+    def _identity_digest(self, path: str | os.PathLike[str]) -> str:
+        # Identity inputs and extra deps are usually config folders: skip dotfiles
+        # (.DS_Store, editor swap files), as Consist 0.3 does for these digests.
+        return digest_path(
+            path,
+            algorithm=self.hash_algorithm,
+            strategy=self.hashing_strategy,
+            stat_cache=self.stat_cache,
+            ignore_dotfiles=True,
+        )
+
     # -- code ----------------------------------------------------------------
 
     def resolve_code_identity(
@@ -111,7 +122,7 @@ class IdentityManager:
             fn,
             extra_deps,
             project_root=self.project_root,
-            path_digest=self.compute_file_checksum,
+            path_digest=self._identity_digest,
         )
 
     def get_code_version(
@@ -135,7 +146,7 @@ class IdentityManager:
             fn,
             extra_deps,
             project_root=self.project_root,
-            path_digest=self.compute_file_checksum,
+            path_digest=self._identity_digest,
         ).value
 
     # -- config --------------------------------------------------------------
@@ -190,7 +201,7 @@ class IdentityManager:
             {}
         """
         return identity_inputs.compute_identity_input_digests(
-            items, path_digest=self.compute_file_checksum, project_root=self.project_root
+            items, path_digest=self._identity_digest, project_root=self.project_root
         )
 
     # -- inputs and signature -----------------------------------------------
