@@ -30,6 +30,7 @@ from harness.context import Context, ScriptFailed, Unavailable  # noqa: E402
 from harness.machine import machine_facts  # noqa: E402
 from harness.report import render_results_md, render_terminal  # noqa: E402
 from harness.results_store import (  # noqa: E402
+    git_revision,
     load_store,
     save_store,
     target_record,
@@ -128,9 +129,15 @@ def write_results(ctx: Context, by_target: dict, command: str) -> None:
     else:
         store_path, md_path = RESULTS_JSON, RESULTS_MD
     store = load_store(store_path)
+    revision = git_revision(REPO_ROOT)
     for tid, (target, rows, load) in by_target.items():
         store[tid] = target_record(
-            rows, command=command, page_cache=target.PAGE_CACHE, machine=facts, load=load
+            rows,
+            command=command,
+            page_cache=target.PAGE_CACHE,
+            machine=facts,
+            load=load,
+            revision=revision,
         )
     save_store(store_path, store)
     write_text_atomic(md_path, render_results_md(store))

@@ -1,12 +1,12 @@
 """The anchor side of the hashing targets: b3sum, Consist 0.3.5, and Python primitives.
 
-Each function returns a ``Timing`` (median of ``ctx.reps`` after ``ctx.warmup``) measured
-on the same data our side reads, in the same run.
+Functions ending in ``_once`` return a callable doing one repetition (timed round-robin
+with ours by ``side_by_side``); ``consist035_checksum`` times itself in the 0.3.5 venv.
 
 Example::
 
-    b3 = b3sum_file(ctx, big)               # `b3sum FILE`
-    ref = consist035_checksum(ctx, tree)    # IdentityManager.compute_file_checksum(tree)
+    Anchor("b3sum", throughput_at_least(0.95), once=b3sum_file_once(ctx, big))
+    Anchor("Consist 0.3.5", speedup_at_least(6), timed=lambda: consist035_checksum(ctx, big))
 """
 
 from __future__ import annotations
@@ -15,30 +15,39 @@ import hashlib
 import os
 import shlex
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from harness.context import Context
-from harness.timing import Timing, time_call, time_command
+from harness.timing import Timing, command_once
 
 SHA256_CHUNK_BYTES = 1 << 20
 
 
-def b3sum_file(ctx: Context, path: Path) -> Timing:
+def b3sum_file_once(ctx: Context, path: Path) -> Callable[[], None]:
     """``b3sum FILE`` (mmap, all threads), process spawn included.
 
-    Example: ``b3sum_file(ctx, big).median``.
+    Example: ``b3sum_file_once(ctx, big)()``.
     """
-    return time_command([ctx.b3sum(), str(path)], reps=ctx.reps, warmup=ctx.warmup)
+
+    def once() -> None:
+        command_once([ctx.b3sum(), str(path)])()
+
+    return once
 
 
-def b3sum_tree(ctx: Context, tree: Path) -> Timing:
+def b3sum_tree_once(ctx: Context, tree: Path) -> Callable[[], None]:
     """``find . -type f -print0 | sort -z | xargs -0 b3sum`` inside ``tree``.
 
     The same pipeline the anchors were measured with (anchors.md section 1b).
     """
-    b3sum = shlex.quote(ctx.b3sum())
-    pipeline = f"find . -type f -print0 | sort -z | xargs -0 {b3sum} > /dev/null"
-    return time_command(pipeline, reps=ctx.reps, warmup=ctx.warmup, cwd=tree)
+
+    def once() -> None:
+        b3sum = shlex.quote(ctx.b3sum())
+        pipeline = f"find . -type f -print0 | sort -z | xargs -0 {b3sum} > /dev/null"
+        command_once(pipeline, cwd=tree)()
+
+    return once
 
 
 def consist035_checksum(ctx: Context, path: Path) -> Timing:
@@ -51,10 +60,10 @@ def consist035_checksum(ctx: Context, path: Path) -> Timing:
     return Timing.from_list(report["samples"])
 
 
-def hashlib_sha256_file(ctx: Context, path: Path) -> Timing:
+def hashlib_sha256_once(path: Path) -> Callable[[], None]:
     """hashlib SHA-256 (OpenSSL) over 1 MiB ``readinto`` chunks: the SHA-256 ceiling.
 
-    Example: ``hashlib_sha256_file(ctx, big).median``.
+    Example: ``hashlib_sha256_once(big)()``.
     """
 
     def once() -> None:
@@ -64,28 +73,29 @@ def hashlib_sha256_file(ctx: Context, path: Path) -> Timing:
             while n := handle.readinto(view):
                 digest.update(view[:n])
 
-    return time_call(once, reps=ctx.reps, warmup=ctx.warmup)
+    return once
 
 
-def blake3_py_file(ctx: Context, path: Path) -> Timing:
+def blake3_py_once(path: Path) -> Callable[[], None]:
     """blake3-py ``update_mmap`` with ``max_threads=AUTO`` (the anchors' 11 GB/s row).
 
-    Raises ImportError if blake3-py is not installed (it is in the ``dev`` extra).
+    The returned callable raises ImportError if blake3-py is missing (``dev`` extra).
     """
-    import blake3
 
     def once() -> None:
+        import blake3
+
         hasher = blake3.blake3(max_threads=blake3.blake3.AUTO)
         hasher.update_mmap(path)
         hasher.digest()
 
-    return time_call(once, reps=ctx.reps, warmup=ctx.warmup)
+    return once
 
 
-def walk_and_stat(ctx: Context, tree: Path) -> Timing:
+def walk_and_stat_once(tree: Path) -> Callable[[], None]:
     """``os.walk`` + ``os.stat`` of every file: the metadata-only floor for a re-digest.
 
-    Example: ``walk_and_stat(ctx, tree).median``.
+    Example: ``walk_and_stat_once(tree)()``.
     """
 
     def once() -> None:
@@ -93,7 +103,7 @@ def walk_and_stat(ctx: Context, tree: Path) -> Timing:
             for name in names:
                 os.stat(os.path.join(dirpath, name))
 
-    return time_call(once, reps=ctx.reps, warmup=ctx.warmup)
+    return once
 
 
 def b3sum_hex(ctx: Context, path: Path) -> str:

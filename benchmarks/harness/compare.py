@@ -1,10 +1,15 @@
-"""Turn one measurement of ours plus several anchors into rows, skipping missing anchors.
+"""Measure ours and its anchors side by side and turn the medians into rows.
+
+Anchors that can run in this process (``once``: one repetition) are timed round-robin
+with ours, so load spikes on a shared machine hit both sides alike. Anchors that time
+themselves elsewhere (``timed``: e.g. a script in the Consist 0.3.5 venv) run after.
+An anchor that cannot run here becomes a SKIP row; if ours cannot run yet, the anchors
+are still measured and shown.
 
 Example::
 
-    rows = compare_rows("P2", "digest 10,000 x 4 KiB", ours=0.05, anchors=[
-        Anchor("b3sum", time_at_most(1.0), lambda: anchor_sides.b3sum_tree(ctx, tree)),
-    ])
+    rows = side_by_side(ctx, "P2", "digest 10,000 x 4 KiB", ours=lambda: digest(tree),
+                        anchors=[Anchor("b3sum", time_at_most(1.0), once=b3sum_tree_once(ctx, tree))])
 """
 
 from __future__ import annotations
@@ -12,79 +17,107 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from harness.context import Unavailable
+from harness.context import Context, Unavailable
 from harness.row import Goal, Row, anchor_only_row, make_row, skip_row
-from harness.timing import Timing
+from harness.timing import Timing, time_interleaved
 
-
-def measure_ours(measure: Callable[[], float]) -> tuple[float | None, str]:
-    """Run our side; (seconds, "") or (None, why it cannot run yet).
-
-    Example: ``ours, missing = measure_ours(lambda: time_call(f, reps=5).median)``.
-    """
-    try:
-        return measure(), ""
-    except Unavailable as exc:
-        return None, str(exc)
+OURS = "ours"
 
 
 @dataclass(frozen=True)
 class Anchor:
-    """A named anchor measurement with the goal ours must reach against it."""
+    """A named anchor with the goal ours must reach; give ``once`` or ``timed``."""
 
     name: str
     goal: Goal
-    measure: Callable[[], Timing]
+    once: Callable[[], object] | None = None
+    timed: Callable[[], Timing] | None = None
     note: str = ""
 
 
-def compare_rows(
+def ours_callable(
+    make: Callable[[], Callable[[], object]],
+) -> tuple[Callable[[], object] | None, str]:
+    """Build our side's one-repetition callable; (None, reason) while it does not exist.
+
+    Example: ``ours, missing = ours_callable(lambda: partial(hash_file, path))``.
+    """
+    try:
+        return make(), ""
+    except Unavailable as exc:
+        return None, str(exc)
+
+
+def side_by_side(
+    ctx: Context,
     target: str,
     measure: str,
     *,
-    ours: float | None,
+    ours: Callable[[], object] | None,
     anchors: Sequence[Anchor],
-    describe: Callable[[str, float, float], str] | None = None,
     ours_missing: str = "",
+    describe: Callable[[str, float, float], str] | None = None,
+    reps: int | None = None,
 ) -> list[Row]:
-    """One row per anchor; an anchor that cannot run here becomes a SKIP row.
+    """Time everything (medians of ``reps or ctx.reps`` after warm-up), one row per anchor.
 
-    With ``ours=None`` (our side not available yet, reason in ``ours_missing``) the
-    anchors are still measured, so their numbers stay visible as SKIP rows.
-    ``describe(name, ours, anchor)`` may add a note (e.g. GB/s) to each measured row.
+    ``describe(name, ours_s, anchor_s)`` may add a note (e.g. GB/s) to measured rows.
     """
-    rows = []
-    for anchor in anchors:
-        try:
-            value = anchor.measure().median
+    local = {a.name: a.once for a in anchors if a.once is not None}
+    if ours is not None:
+        local = {OURS: ours, **local}
+    skipped: dict[str, str] = {}
+    for name, fn in list(local.items()):
+        try:  # the first warm-up run doubles as an availability probe
+            fn()
         except (Unavailable, ImportError) as exc:
-            rows.append(
-                skip_row(target, measure, anchor=anchor.name, goal=anchor.goal, reason=str(exc))
-            )
-            continue
-        if ours is None:
-            rows.append(
-                anchor_only_row(
-                    target,
-                    measure,
-                    anchor=anchor.name,
-                    anchor_value=value,
-                    goal=anchor.goal,
-                    reason=ours_missing,
-                )
-            )
-            continue
-        notes = [describe(anchor.name, ours, value)] if describe else []
-        notes += [anchor.note] if anchor.note else []
-        rows.append(
-            make_row(
-                target,
-                measure,
-                ours=ours,
-                anchor=anchor.name,
-                anchor_value=value,
-                goal=anchor.goal,
-                note="; ".join(n for n in notes if n),
-            )
+            skipped[name] = str(exc)
+            del local[name]
+    timings = time_interleaved(local, reps=reps or ctx.reps, warmup=ctx.warmup - 1)
+    medians = {name: timing.median for name, timing in timings.items()}
+    for anchor in anchors:
+        if anchor.timed is not None:
+            try:
+                medians[anchor.name] = anchor.timed().median
+            except (Unavailable, ImportError) as exc:
+                skipped[anchor.name] = str(exc)
+    ours_s = medians.get(OURS)
+    missing = ours_missing or skipped.get(OURS, "")
+    return [_row(target, measure, a, ours_s, medians, skipped, missing, describe) for a in anchors]
+
+
+def _row(
+    target: str,
+    measure: str,
+    anchor: Anchor,
+    ours_s: float | None,
+    medians: dict[str, float],
+    skipped: dict[str, str],
+    missing: str,
+    describe: Callable[[str, float, float], str] | None,
+) -> Row:
+    if anchor.name in skipped:
+        return skip_row(
+            target, measure, anchor=anchor.name, goal=anchor.goal, reason=skipped[anchor.name]
         )
-    return rows
+    value = medians[anchor.name]
+    if ours_s is None:
+        return anchor_only_row(
+            target,
+            measure,
+            anchor=anchor.name,
+            anchor_value=value,
+            goal=anchor.goal,
+            reason=missing,
+        )
+    notes = [describe(anchor.name, ours_s, value)] if describe else []
+    notes += [anchor.note] if anchor.note else []
+    return make_row(
+        target,
+        measure,
+        ours=ours_s,
+        anchor=anchor.name,
+        anchor_value=value,
+        goal=anchor.goal,
+        note="; ".join(n for n in notes if n),
+    )

@@ -108,8 +108,11 @@ def render_results_md(store: dict[str, dict]) -> str:
     ids = sorted(store, key=_target_order)
     rows = [Row(**r) for tid in ids for r in store[tid]["rows"]]
     parts = [RESULTS_HEADER, "## Results\n", render_markdown_table(rows), ""]
-    parts += ["## Runs\n", "| targets | date (UTC) | command | page cache | load avg | machine |"]
-    parts.append("|---|---|---|---|---|---|")
+    parts += [
+        "## Runs\n",
+        "| targets | date (UTC) | revision | command | page cache | load avg | machine |",
+        "|---|---|---|---|---|---|---|",
+    ]
     machines: list[dict[str, str]] = []
     for tid in ids:
         rec = store[tid]
@@ -117,7 +120,8 @@ def render_results_md(store: dict[str, dict]) -> str:
             machines.append(rec["machine"])
         label = f"M{machines.index(rec['machine']) + 1}"
         parts.append(
-            f"| {tid} | {rec['date']} | `{rec['command']}` | {rec['page_cache']} "
+            f"| {tid} | {rec['date']} | {rec.get('revision', '')} | `{rec['command']}` "
+            f"| {rec['page_cache']} "
             f"| {rec.get('load', '')} | {label} |"
         )
     parts.append("")

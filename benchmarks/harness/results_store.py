@@ -48,10 +48,12 @@ def target_record(
     page_cache: str,
     machine: dict[str, str],
     load: str = "",
+    revision: str = "",
 ) -> dict[str, object]:
     """One target's latest result with when, how and where it was measured.
 
-    ``load`` is the 1-minute load average when the target started (the box is shared).
+    ``load`` is the 1-minute load average when the target started (the box is shared);
+    ``revision`` the git commit measured ("+dirty" when the tree had local changes).
 
     Example: ``target_record(rows, command="make bench", page_cache="warm", machine=facts)``.
     """
@@ -63,6 +65,7 @@ def target_record(
         "page_cache": page_cache,
         "machine": machine,
         "load": load,
+        "revision": revision,
     }
 
 
@@ -74,3 +77,20 @@ def write_text_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text)
     os.replace(tmp, path)
+
+
+def git_revision(repo: Path) -> str:
+    """Short HEAD commit, with "+dirty" if tracked files differ; "" outside git.
+
+    Example: ``git_revision(Path("."))`` -> "bc64356+dirty".
+    """
+    import subprocess
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    head = git("rev-parse", "--short", "HEAD")
+    if not head:
+        return ""
+    return head + ("+dirty" if git("status", "--porcelain", "--untracked-files=no") else "")

@@ -75,7 +75,7 @@ def context_only(*, ratio: str = "speedup") -> Goal:
     if ratio == "speedup":
         return Goal("(context: speedup)", lambda o, a: a / o, lambda r: None)
     if ratio == "time":
-        return Goal("(context: time ratio)", lambda o, a: o / a, lambda r: None)
+        return Goal("(context: ours/anchor)", lambda o, a: o / a, lambda r: None)
     raise ValueError(f"ratio must be 'speedup' or 'time', got {ratio!r}")
 
 

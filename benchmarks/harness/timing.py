@@ -49,22 +49,33 @@ def time_call(fn: Callable[[], object], *, reps: int, warmup: int = 1) -> Timing
 
     Example: ``time_call(lambda: hash_file(p), reps=5).median``.
     """
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return Timing(tuple(samples))
+    return time_interleaved({"fn": fn}, reps=reps, warmup=warmup)["fn"]
 
 
-def time_command(
-    argv: Sequence[str] | str, *, reps: int, warmup: int = 1, cwd: Path | None = None
-) -> Timing:
-    """Wall clock of a subprocess (spawn included), output discarded; a string runs in sh.
+def time_interleaved(
+    fns: dict[str, Callable[[], object]], *, reps: int, warmup: int = 1
+) -> dict[str, Timing]:
+    """Time several callables round-robin (a, b, c, a, b, c, ...) after warm-up rounds.
 
-    Example: ``time_command(["b3sum", "big.bin"], reps=5).median``.
+    On a shared machine, load comes and goes; interleaving spreads it over every side
+    instead of penalising whichever side happened to run during a spike.
+
+    Example: ``time_interleaved({"ours": f, "b3sum": g}, reps=7)["ours"].median``.
+    """
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for rep in range(warmup + reps):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            if rep >= warmup:
+                samples[name].append(time.perf_counter() - start)
+    return {name: Timing(tuple(values)) for name, values in samples.items()}
+
+
+def command_once(argv: Sequence[str] | str, *, cwd: Path | None = None) -> Callable[[], None]:
+    """A callable running ``argv`` once (a string runs in sh), output discarded.
+
+    Example: ``time_interleaved({"b3sum": command_once(["b3sum", "f"])}, reps=5)``.
     """
     shell = isinstance(argv, str)
 
@@ -78,13 +89,13 @@ def time_command(
             stderr=subprocess.PIPE,
         )
 
-    return time_call(once, reps=reps, warmup=warmup)
+    return once
 
 
 def warm_page_cache(path: Path) -> int:
     """Read every byte under ``path`` once so timings see a warm page cache; returns bytes.
 
-    Example: ``warm_page_cache(Path(".bench/data/big_1GiB.bin"))``.
+    Example: ``warm_page_cache(Path(".bench/data/big_1024MiB.bin"))``.
     """
     total = 0
     buf = bytearray(READ_CHUNK_BYTES)

@@ -10,11 +10,13 @@ Example::
 
 from __future__ import annotations
 
+from functools import partial
+
 from harness import anchor_sides
-from harness.compare import Anchor, compare_rows, measure_ours
+from harness.compare import Anchor, ours_callable, side_by_side
 from harness.context import Context, ours_api
 from harness.row import Row, speedup_at_least, time_at_most
-from harness.timing import time_call, warm_page_cache
+from harness.timing import warm_page_cache
 
 ID = "P2"
 TITLE = "digest many small files, nothing cached"
@@ -25,7 +27,9 @@ def run(ctx: Context) -> list[Row]:
     """Our ``digest_directory`` (no stat cache) against b3sum and Consist 0.3.5."""
     tree = ctx.data.small_tree()
     warm_page_cache(tree)
-    ours, missing = measure_ours(lambda: _time_ours(ctx, tree))
+    ours, missing = ours_callable(
+        lambda: partial(ours_api("consist.hashing", "digest_directory")[0], tree)
+    )
     count = ctx.data.sizes.small.count
 
     def per_file(name: str, ours_s: float, anchor_s: float) -> str:
@@ -37,21 +41,16 @@ def run(ctx: Context) -> list[Row]:
         Anchor(
             "find|xargs b3sum",
             time_at_most(1.0),
-            lambda: anchor_sides.b3sum_tree(ctx, tree),
+            once=anchor_sides.b3sum_tree_once(ctx, tree),
             note="shell pipeline incl. find, sort and process spawn",
         ),
         Anchor(
             "Consist 0.3.5 full",
             speedup_at_least(2.5),
-            lambda: anchor_sides.consist035_checksum(ctx, tree),
+            timed=lambda: anchor_sides.consist035_checksum(ctx, tree),
         ),
     ]
     measure = f"digest {count:,} x 4 KiB files"
-    return compare_rows(
-        ID, measure, ours=ours, ours_missing=missing, anchors=anchors, describe=per_file
+    return side_by_side(
+        ctx, ID, measure, ours=ours, ours_missing=missing, anchors=anchors, describe=per_file
     )
-
-
-def _time_ours(ctx: Context, tree) -> float:
-    (digest_directory,) = ours_api("consist.hashing", "digest_directory")
-    return time_call(lambda: digest_directory(tree), reps=ctx.reps, warmup=ctx.warmup).median

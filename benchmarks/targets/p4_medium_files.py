@@ -7,11 +7,13 @@ Example::
 
 from __future__ import annotations
 
+from functools import partial
+
 from harness import anchor_sides
-from harness.compare import Anchor, compare_rows, measure_ours
+from harness.compare import Anchor, ours_callable, side_by_side
 from harness.context import Context, ours_api
 from harness.row import Row, context_only, throughput_at_least
-from harness.timing import time_call, warm_page_cache
+from harness.timing import warm_page_cache
 
 ID = "P4"
 TITLE = "digest medium files"
@@ -22,7 +24,9 @@ def run(ctx: Context) -> list[Row]:
     """Our ``digest_directory`` against b3sum, with Consist 0.3.5 for context."""
     tree = ctx.data.medium_tree()
     size = warm_page_cache(tree)
-    ours, missing = measure_ours(lambda: _time_ours(ctx, tree))
+    ours, missing = ours_callable(
+        lambda: partial(ours_api("consist.hashing", "digest_directory")[0], tree)
+    )
 
     def throughput(name: str, ours_s: float, anchor_s: float) -> str:
         return f"ours {size / ours_s / 1e9:.2f} GB/s, {name} {size / anchor_s / 1e9:.2f} GB/s"
@@ -31,21 +35,16 @@ def run(ctx: Context) -> list[Row]:
         Anchor(
             "find|xargs b3sum",
             throughput_at_least(0.9),
-            lambda: anchor_sides.b3sum_tree(ctx, tree),
+            once=anchor_sides.b3sum_tree_once(ctx, tree),
         ),
         Anchor(
             "Consist 0.3.5 full",
             context_only(),
-            lambda: anchor_sides.consist035_checksum(ctx, tree),
+            timed=lambda: anchor_sides.consist035_checksum(ctx, tree),
         ),
     ]
     spec = ctx.data.sizes.medium
     measure = f"digest {spec.count} x {spec.size >> 20} MiB files"
-    return compare_rows(
-        ID, measure, ours=ours, ours_missing=missing, anchors=anchors, describe=throughput
+    return side_by_side(
+        ctx, ID, measure, ours=ours, ours_missing=missing, anchors=anchors, describe=throughput
     )
-
-
-def _time_ours(ctx: Context, tree) -> float:
-    (digest_directory,) = ours_api("consist.hashing", "digest_directory")
-    return time_call(lambda: digest_directory(tree), reps=ctx.reps, warmup=ctx.warmup).median

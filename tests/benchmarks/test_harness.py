@@ -172,3 +172,37 @@ def test_tree_generation_is_stamped_and_distinct(tmp_path: Path) -> None:
     data = DataSets(tmp_path, quick=True, log=lambda _msg: None)
     tiny = data.tiny_file()
     assert tiny.stat().st_size == 4096 and data.tiny_file() == tiny
+
+
+def test_interleaved_timing_runs_sides_round_robin_after_warmup() -> None:
+    from harness.timing import time_interleaved
+
+    calls: list[str] = []
+    timings = time_interleaved(
+        {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, reps=3, warmup=1
+    )
+    assert calls == ["a", "b"] * 4
+    assert {name: len(t.samples) for name, t in timings.items()} == {"a": 3, "b": 3}
+
+
+def test_side_by_side_skips_unavailable_anchors_and_keeps_anchor_numbers(tmp_path: Path) -> None:
+    from harness.compare import Anchor, side_by_side
+    from harness.context import Context, Unavailable
+    from harness.timing import Timing
+
+    ctx = Context.create(tmp_path, quick=True, log=lambda _msg: None)
+
+    def missing_tool() -> None:
+        raise Unavailable("b3sum not found")
+
+    anchors = [
+        Anchor("fixed", time_at_most(1.0), timed=lambda: Timing((2.0, 2.0, 2.0))),
+        Anchor("tool", time_at_most(1.0), once=missing_tool),
+        Anchor("local", context_only(), once=lambda: None),
+    ]
+    rows = side_by_side(ctx, "P0", "m", ours=lambda: None, anchors=anchors)
+    assert [r.status for r in rows] == [PASS, SKIP, INFO]
+    assert rows[1].note == "b3sum not found"
+    pending = side_by_side(ctx, "P0", "m", ours=None, ours_missing="not yet", anchors=anchors)
+    assert (pending[0].status, pending[0].anchor_value, pending[0].note) == (SKIP, 2.0, "not yet")
+    assert all(r.ours is None for r in pending)
