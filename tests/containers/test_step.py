@@ -90,7 +90,59 @@ def test_output_left_over_from_before_the_run_does_not_count(
     with caplog.at_level(logging.WARNING, logger="consist.containers"):
         done = run_container_step(step, run_id=run_id)
     assert done.missing == {"result": out}
-    assert "predates the run" in caplog.text
+    assert f"Expected output not found: {out}" in caplog.text
+    assert not out.exists()
+    assert list((mount_root / "outputs").iterdir()) == []
+
+
+def test_failed_run_removes_partial_outputs_and_restores_previous_ones(
+    busybox_image, run_id, mount_root
+) -> None:
+    previous = mount_root / "outputs" / "a.csv"
+    previous.write_text("from the last good run\n")
+    fresh = mount_root / "outputs" / "b.csv"
+    spec = _spec(
+        busybox_image, mount_root, "echo half > /outputs/a.csv; echo half > /outputs/b.csv; exit 1"
+    )
+    step = prepare_container_step(
+        spec,
+        policy=MountPolicy.create({"data": mount_root}),
+        outputs={"a": previous, "b": fresh},
+    )
+    with pytest.raises(ContainerExecutionError):
+        run_container_step(step, run_id=run_id)
+    assert previous.read_text() == "from the last good run\n"
+    assert not fresh.exists()
+    assert sorted(p.name for p in (mount_root / "outputs").iterdir()) == ["a.csv"]
+
+
+def test_missing_output_under_error_policy_also_restores(busybox_image, run_id, mount_root) -> None:
+    kept = mount_root / "outputs" / "kept.csv"
+    kept.write_text("old\n")
+    spec = _spec(busybox_image, mount_root, "echo new > /outputs/kept.csv")
+    step = prepare_container_step(
+        spec,
+        policy=MountPolicy.create({"data": mount_root}),
+        outputs={"kept": kept, "never": mount_root / "outputs" / "never.csv"},
+    )
+    with pytest.raises(ContainerError, match="Expected output not found"):
+        run_container_step(step, run_id=run_id, output_missing="error")
+    assert kept.read_text() == "old\n"
+
+
+def test_mounted_folder_declared_as_output_is_left_in_place(
+    busybox_image, run_id, mount_root
+) -> None:
+    (mount_root / "outputs" / "old.txt").write_text("x")
+    spec = _spec(busybox_image, mount_root, "echo y > /outputs/new.txt")
+    step = prepare_container_step(
+        spec,
+        policy=MountPolicy.create({"data": mount_root}),
+        outputs={"folder": mount_root / "outputs"},
+    )
+    done = run_container_step(step, run_id=run_id)
+    assert done.produced == {"folder": mount_root / "outputs"}
+    assert sorted(p.name for p in (mount_root / "outputs").iterdir()) == ["new.txt", "old.txt"]
 
 
 def test_rewritten_output_counts(busybox_image, run_id, mount_root) -> None:

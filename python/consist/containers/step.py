@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from consist.containers.backends import Backend, ContainerOutcome, ResolvedImage, get_backend
@@ -23,6 +25,7 @@ from consist.errors import ConfigError, ContainerError, ContainerExecutionError
 __all__ = [
     "OUTPUT_MISSING_POLICIES",
     "ContainerRun",
+    "OutputGuard",
     "PreparedContainerStep",
     "prepare_container_step",
     "run_container_step",
@@ -43,8 +46,7 @@ class PreparedContainerStep:
     image: ResolvedImage
     identity: ContainerIdentity
     outputs: dict[str, Path]
-    # (size, mtime_ns, ctime_ns, inode) of outputs that exist before the run.
-    existing_outputs: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    input_paths: tuple[Path, ...] = ()
 
     @property
     def signature(self) -> str:
@@ -87,8 +89,10 @@ def prepare_container_step(
     backend = backend or get_backend(spec.backend)
     image = backend.resolve_image(spec.image, pull_latest=spec.pull_latest)
     identity = container_identity(spec, image, policy, input_paths, input_digests=input_digests)
-    existing = {key: _stamp(path) for key, path in output_paths.items() if path.is_file()}
-    return PreparedContainerStep(spec, policy, backend, image, identity, output_paths, existing)
+    values = input_paths.values() if isinstance(input_paths, dict) else input_paths
+    return PreparedContainerStep(
+        spec, policy, backend, image, identity, output_paths, input_paths=tuple(values)
+    )
 
 
 def run_container_step(
@@ -101,8 +105,9 @@ def run_container_step(
     """Run the container (removed afterwards, whatever happens) and check its outputs.
 
     A non-zero exit raises `ContainerExecutionError` ("Container execution failed ...").
-    A declared output that is absent, or still the file that was there before the run, is
-    logged as "Expected output not found: <path>"; ``output_missing="error"`` also raises.
+    A declared output the container did not write is logged as "Expected output not found:
+    <path>"; ``output_missing="error"`` also raises. Outputs from before the run never count
+    as written, and a failed run leaves the previous outputs in place (`OutputGuard`).
     """
     if output_missing not in OUTPUT_MISSING_POLICIES:
         raise ConfigError(
@@ -110,35 +115,83 @@ def run_container_step(
             fix="Use OutputPolicyOptions(output_missing='warn' | 'error' | 'ignore').",
         )
     on_log = _stream_to_log if debug_stream_enabled() else None
-    outcome = step.backend.run(
-        step.spec,
-        step.image,
-        labels={**(labels or {}), RUN_ID_LABEL: run_id},
-        on_log=on_log,
-    )
-    if not outcome.ok:
-        raise _execution_failed(step, run_id, outcome)
-    produced: dict[str, Path] = {}
-    missing: dict[str, Path] = {}
-    for key, path in step.outputs.items():
-        stale = key in step.existing_outputs and path.is_file()
-        stale = stale and _stamp(path) == step.existing_outputs[key]
-        if path.exists() and not stale:
-            produced[key] = path
-            continue
-        missing[key] = path
-        if output_missing != "ignore":
-            note = " (the file there predates the run)" if stale else ""
-            logger.warning("Expected output not found: %s%s", path, note)
-    if missing and output_missing == "error":
-        listed = ", ".join(str(p) for p in missing.values())
-        raise ContainerError(
-            f"Expected output not found: {listed}",
-            cause=f"The container for run {run_id} exited 0 but did not write these outputs.",
-            fix="Make the command write each declared output under its mounted volume "
-            "(check the container-side path), or fix output_paths.",
+    # A mounted folder (or an input) declared as output cannot be moved aside.
+    pinned = [v.host for v in step.spec.volumes] + list(step.input_paths)
+    with OutputGuard(step.outputs, pinned=pinned):
+        outcome = step.backend.run(
+            step.spec,
+            step.image,
+            labels={**(labels or {}), RUN_ID_LABEL: run_id},
+            on_log=on_log,
         )
+        if not outcome.ok:
+            raise _execution_failed(step, run_id, outcome)
+        produced = {key: path for key, path in step.outputs.items() if path.exists()}
+        missing = {key: path for key, path in step.outputs.items() if key not in produced}
+        if output_missing != "ignore":
+            for path in missing.values():
+                logger.warning("Expected output not found: %s", path)
+        if missing and output_missing == "error":
+            listed = ", ".join(str(p) for p in missing.values())
+            raise ContainerError(
+                f"Expected output not found: {listed}",
+                cause=f"The container for run {run_id} exited 0 but did not write these outputs.",
+                fix="Make the command write each declared output under its mounted volume "
+                "(check the container-side path), or fix output_paths.",
+            )
     return ContainerRun(outcome, produced, missing)
+
+
+class OutputGuard:
+    """Move declared outputs that already exist aside while the container runs.
+
+    On success the old copies are deleted, so a declared output that the container did not
+    write is reported missing instead of passing off the previous run's file as new. On any
+    failure (non-zero exit, missing output under the "error" policy, Ctrl-C) what the
+    container wrote is removed and the old files are put back: no half-written outputs.
+    """
+
+    def __init__(self, outputs: Mapping[str, Path], *, pinned: Iterable[Path] = ()) -> None:
+        self.outputs = dict(outputs)
+        self.pinned = list(pinned)
+        self.aside: dict[Path, Path] = {}
+
+    def __enter__(self) -> OutputGuard:
+        token = uuid.uuid4().hex[:8]
+        try:
+            for path in self.outputs.values():
+                if any(p.is_relative_to(path) for p in self.pinned):
+                    continue
+                if path.exists() or path.is_symlink():
+                    backup = path.with_name(f".{path.name}.consist-previous-{token}")
+                    path.rename(backup)
+                    self.aside[path] = backup
+        except OSError as exc:
+            self._restore()
+            raise ContainerError(
+                f"Cannot move the previous output aside: {exc.filename}",
+                cause=str(exc),
+                fix="Make the output directory writable, or remove the old output first.",
+            ) from exc
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            for backup in self.aside.values():
+                _remove_path(backup)
+            return
+        for path in self.outputs.values():
+            if any(p.is_relative_to(path) for p in self.pinned):
+                continue
+            if path.exists() or path.is_symlink():
+                logger.warning("Removing output of the failed container step: %s", path)
+                _remove_path(path)
+        self._restore()
+
+    def _restore(self) -> None:
+        for path, backup in self.aside.items():
+            backup.rename(path)
+        self.aside.clear()
 
 
 def _check_inputs(
@@ -206,9 +259,11 @@ def _execution_failed(
     )
 
 
-def _stamp(path: Path) -> tuple[int, int, int, int]:
-    st = path.stat()
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+def _remove_path(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _stream_to_log(line: str) -> None:
