@@ -104,7 +104,7 @@ def hash_config(config: Any, *, exclude_keys: Iterable[str] | None = None) -> st
 
 
 def _blob(tag: bytes, payload: bytes) -> bytes:
-    return tag + struct.pack(">Q", len(payload)) + payload
+    return tag + len(payload).to_bytes(8, "big") + payload
 
 
 def _text(tag: bytes, text: str) -> bytes:
@@ -187,6 +187,15 @@ class _Encoder:
             raise _unsupported(exc.value, path) from None
 
     def encode(self, value: Any) -> bytes:
+        kind = type(value)  # exact-type fast paths for the common JSON-like values
+        if kind is str:
+            return _text(b"s", value)
+        if kind is dict or kind is list or kind is tuple:
+            return self._container(value)
+        if kind is int:
+            return _blob(b"i", _int_bytes(value))
+        if kind is float:
+            return b"f" + _float_bytes(value)
         if value is None:
             return b"N"
         if value is True:

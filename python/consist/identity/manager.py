@@ -268,11 +268,12 @@ class IdentityManager:
         ident = self.resolve_code_identity(code_identity, fn, extra_deps)
         id_digests = self.compute_identity_input_digests(identity_inputs)
         epoch = self.cache_epoch if cache_epoch is _TRACKER_EPOCH else cache_epoch
-        config_hash = self.compute_run_config_hash(
-            config,
-            model,
-            year,
-            iteration,
+        raw_config_hash = self.compute_config_hash(config)
+        config_hash = signature.run_config_hash_from(
+            raw_config_hash,
+            model=model,
+            year=year,
+            iteration=iteration,
             cache_epoch=epoch,
             cache_version=cache_version,
             identity_inputs=id_digests,
@@ -290,7 +291,7 @@ class IdentityManager:
             config_hash=config_hash,
             input_hash=input_hash,
             code_identity_mode=ident.mode,
-            raw_config_hash=self.compute_config_hash(config),
+            raw_config_hash=raw_config_hash,
             model=model,
             year=year,
             iteration=iteration,

@@ -3,7 +3,7 @@
 ::
 
     signature = H_sig(code_hash, config_hash, input_hash, extra)
-    config_hash = H_cfg(config, {model, year, iteration, cache_epoch, cache_version},
+    config_hash = H_run(H_cfg(config), {model, year, iteration, cache_epoch, cache_version},
                         identity_inputs digests, extra identity)
     input_hash = H_in(sorted (key, "run", producing signature) | (key, "content", digest))
 
@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from consist.errors import ConsistTypeError
-from consist.identity.canonical import config_to_mapping, encode_canonical
+from consist.identity.canonical import encode_canonical, hash_config
 from consist.identity.hash_backend import hash_bytes
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "compute_input_hash",
     "compute_run_config_hash",
     "compute_signature",
+    "run_config_hash_from",
 ]
 
 SIGNATURE_FORMAT_VERSION = 1
@@ -66,8 +67,41 @@ def compute_run_config_hash(
         >>> a == compute_run_config_hash({"p": 1}, model="m", year=2040)
         False
     """
+    return run_config_hash_from(
+        hash_config(config),
+        model=model,
+        year=year,
+        iteration=iteration,
+        cache_epoch=cache_epoch,
+        cache_version=cache_version,
+        identity_inputs=identity_inputs,
+        extra=extra,
+    )
+
+
+def run_config_hash_from(
+    config_hash: str,
+    *,
+    model: str | None = None,
+    year: int | None = None,
+    iteration: int | None = None,
+    cache_epoch: int | None = None,
+    cache_version: int | None = None,
+    identity_inputs: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> str:
+    """``compute_run_config_hash`` for a config already hashed with ``hash_config``.
+
+    The config enters through its own digest, so a run's config is encoded once.
+
+    Example:
+        >>> run_config_hash_from(hash_config({"p": 1}), model="m") == compute_run_config_hash(
+        ...     {"p": 1}, model="m"
+        ... )
+        True
+    """
     record = {
-        "config": config_to_mapping(config),
+        "config": config_hash,
         "run": {
             "model": model,
             "year": year,
