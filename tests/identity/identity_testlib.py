@@ -34,7 +34,7 @@ def import_file(path: Path, name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules.pop(name, None)
+    sys.modules[name] = module  # as a normal import does (inspect looks classes up here)
     spec.loader.exec_module(module)
     return module
 

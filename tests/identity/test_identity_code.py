@@ -136,3 +136,19 @@ def test_patched_get_code_version_is_honoured(
     assert (ident.value, ident.mode) == ("static_test_hash", "patched")
     parts = IdentityManager(tmp_path).compute_run_identity(config={})
     assert parts.code_hash == "static_test_hash"
+
+
+def test_partials_and_callable_instances_resolve_to_their_code(tmp_path: Path) -> None:
+    import functools
+
+    path = tmp_path / "callables_mod.py"
+    path.write_text(
+        "class Step:\n    def __call__(self, x):\n        return x\n\n\n"
+        "def scaled(x, factor):\n    return x * factor\n"
+    )
+    module = import_file(path, "callables_mod")
+    partial = functools.partial(module.scaled, factor=2)
+    assert callable_source_identity(partial) == callable_source_identity(module.scaled)
+    assert callable_source_identity(module.Step()) == callable_source_identity(module.Step)
+    ident = IdentityManager(tmp_path).resolve_code_identity("callable_module", module.Step())
+    assert ident.value == f"mod:{hash_file(path)}"

@@ -23,6 +23,7 @@ files or directories: the identity becomes a hash over the base identity and
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import textwrap
@@ -89,9 +90,15 @@ def _unavailable(mode: str, reason: str) -> CodeIdentityUnavailableError:
 
 
 def _target(fn: Any, mode: str) -> Any:
+    """The object whose source/module identifies ``fn``: through decorators and partials."""
     if fn is None or not callable(fn):
         raise _unavailable(mode, "no Python callable was given for this run.")
-    return inspect.unwrap(fn)
+    target = inspect.unwrap(fn)
+    while isinstance(target, functools.partial):
+        target = inspect.unwrap(target.func)
+    if not (inspect.isroutine(target) or inspect.isclass(target)):
+        target = type(target)  # a callable instance: its class holds the code
+    return target
 
 
 def callable_source_identity(fn: Any) -> str:
