@@ -48,6 +48,9 @@ core = _core
 
 _NOT_FOUND_ERRNOS = frozenset({errno_codes.ENOENT})
 _PERMISSION_ERRNOS = frozenset({errno_codes.EACCES, errno_codes.EPERM})
+_NO_CLONE_ERRNOS = frozenset(
+    {errno_codes.EOPNOTSUPP, errno_codes.EXDEV, errno_codes.EINVAL, errno_codes.ENOTTY}
+)
 
 
 def translate_error(exc: BaseException, *, operation: str = "hash") -> ConsistError | None:
@@ -92,6 +95,14 @@ def _translate_os_error(exc: OSError, operation: str) -> ConsistError:
             path,
             cause=f"{reason} (this process may not read the file or enter its folder)",
             fix=f"grant read permission (and folder execute permission), e.g. chmod u+rX {path}",
+            errno=code,
+        )
+    if operation == "place" and code in _NO_CLONE_ERRNOS:
+        return PlacementError(
+            path,
+            cause=f"{reason} (this filesystem cannot clone files with a reflink, or source "
+            "and destination are on different filesystems)",
+            fix="use mode='auto' to fall back to a copy where cloning is not available",
             errno=code,
         )
     if operation == "place":

@@ -67,9 +67,17 @@ pub fn hash_file_cached(
     }
     let hashed_at = now_ns();
     let file = File::open(path).map_err(CoreError::at(path))?;
+    let Some(session) = session else {
+        // No cache: the walk's size is enough to pick read vs mmap; skip fstat.
+        let size = match known {
+            Some(key) => key.size,
+            None => file.metadata().map_err(CoreError::at(path))?.len(),
+        };
+        return Ok((hash_open_file(&file, size, path, algorithm)?, size));
+    };
     let before = StatKey::of(&file.metadata().map_err(CoreError::at(path))?);
     let digest = hash_open_file(&file, before.size, path, algorithm)?;
-    if let Some(session) = session {
+    {
         // A file that changed while we read it is not remembered.
         let after = StatKey::of(&file.metadata().map_err(CoreError::at(path))?);
         if after == before {

@@ -165,20 +165,20 @@ pub fn digest_directory(
                     let rel = tree.rel_path(i);
                     let path = tree.root.join(rel);
                     let mut abs = Vec::new();
-                    let known = session.as_ref().map(|_| {
+                    if session.is_some() {
                         abs.reserve(root_key.len() + rel.len());
                         abs.extend_from_slice(&root_key);
                         abs.extend_from_slice(rel.as_bytes());
-                        StatKey {
-                            dev: e.dev,
-                            ino: e.ino,
-                            size: e.size,
-                            mtime_ns: e.mtime_ns,
-                            ctime_ns: e.ctime_ns,
-                        }
-                    });
+                    }
+                    let known = StatKey {
+                        dev: e.dev,
+                        ino: e.ino,
+                        size: e.size,
+                        mtime_ns: e.mtime_ns,
+                        ctime_ns: e.ctime_ns,
+                    };
                     let (digest, size) =
-                        hash_file_cached(&path, &abs, known, algorithm, session.as_ref())?;
+                        hash_file_cached(&path, &abs, Some(known), algorithm, session.as_ref())?;
                     out.digest = digest;
                     out.size = size;
                     if let Some(p) = progress {

@@ -137,10 +137,22 @@ fn map_file(file: &File) -> Option<memmap2::Mmap> {
     unsafe { memmap2::Mmap::map(file) }.ok()
 }
 
-fn read_all(mut file: &File, path: &Path, hasher: &mut Hasher) -> CoreResult<()> {
-    let mut buf = vec![0u8; READ_BUF_BYTES];
+fn read_all(file: &File, path: &Path, hasher: &mut Hasher) -> CoreResult<()> {
+    thread_local! {
+        // One buffer per thread: zeroing 64 KiB for every small file would
+        // cost more than reading it.
+        static BUF: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0u8; READ_BUF_BYTES]);
+    }
+    BUF.with(|buf| match buf.try_borrow_mut() {
+        Ok(mut buf) => read_into(file, path, hasher, &mut buf),
+        // Re-entered on this thread (cannot happen today): use a fresh buffer.
+        Err(_) => read_into(file, path, hasher, &mut vec![0u8; READ_BUF_BYTES]),
+    })
+}
+
+fn read_into(mut file: &File, path: &Path, hasher: &mut Hasher, buf: &mut [u8]) -> CoreResult<()> {
     loop {
-        match file.read(&mut buf) {
+        match file.read(buf) {
             Ok(0) => return Ok(()),
             Ok(n) => hasher.update(&buf[..n]),
             Err(e) if e.kind() == ErrorKind::Interrupted => continue,

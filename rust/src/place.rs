@@ -100,7 +100,7 @@ pub fn place_file(src: &Path, dst: &Path, mode: PlaceMode) -> CoreResult<Placed>
         fs::create_dir_all(parent).map_err(CoreError::at(parent))?;
     }
     let tmp = temp_sibling(dst);
-    let result = place_at_temp(src, &tmp, &src_meta, mode).and_then(|placed| {
+    let result = place_at_temp(src, &tmp, dst, &src_meta, mode).and_then(|placed| {
         fs::rename(&tmp, dst)
             .map(|()| placed)
             .map_err(CoreError::at(dst))
@@ -111,14 +111,16 @@ pub fn place_file(src: &Path, dst: &Path, mode: PlaceMode) -> CoreResult<Placed>
     result
 }
 
+/// Errors name `dst` (the path the caller knows), not the temp name.
 fn place_at_temp(
     src: &Path,
     tmp: &Path,
+    dst: &Path,
     src_meta: &fs::Metadata,
     mode: PlaceMode,
 ) -> CoreResult<Placed> {
     if mode == PlaceMode::Hardlink {
-        fs::hard_link(src, tmp).map_err(CoreError::at(tmp))?;
+        fs::hard_link(src, tmp).map_err(CoreError::at(dst))?;
         return Ok(Placed::Hardlink);
     }
     let mut input = File::open(src).map_err(CoreError::at(src))?;
@@ -127,22 +129,22 @@ fn place_at_temp(
         .create_new(true)
         .mode(0o600)
         .open(tmp)
-        .map_err(CoreError::at(tmp))?;
+        .map_err(CoreError::at(dst))?;
     let placed = match mode {
         PlaceMode::Reflink => {
-            reflink(&input, &output).map_err(CoreError::at(tmp))?;
+            reflink(&input, &output).map_err(CoreError::at(dst))?;
             Placed::Reflink
         }
         PlaceMode::Auto if reflink(&input, &output).is_ok() => Placed::Reflink,
         _ => {
-            copy_contents(&mut input, &mut output, src_meta.len()).map_err(CoreError::at(tmp))?;
+            copy_contents(&mut input, &mut output, src_meta.len()).map_err(CoreError::at(dst))?;
             Placed::Copy
         }
     };
     let mode_bits = src_meta.mode() & 0o7777;
     output
         .set_permissions(Permissions::from_mode(mode_bits))
-        .map_err(CoreError::at(tmp))?;
+        .map_err(CoreError::at(dst))?;
     Ok(placed)
 }
 

@@ -198,13 +198,14 @@ fn walk_dir(
     for child in children {
         let is_dir = child.file_type.is_dir();
         let name_len = child.key.len() - usize::from(is_dir);
-        // The key was checked to be UTF-8 in `read_children`.
-        let name = std::str::from_utf8(&child.key[..name_len]).unwrap_or_default();
+        // A bad name may still be excluded by a pattern (matched on its
+        // lossy form); otherwise `visit` rejects it.
+        let name = String::from_utf8_lossy(&child.key[..name_len]);
         let parent_len = rel.len();
         if !rel.is_empty() {
             rel.push('/');
         }
-        rel.push_str(name);
+        rel.push_str(&name);
         let result = visit(&child, rel, is_dir, included, options, walk);
         rel.truncate(parent_len);
         result?;
@@ -223,8 +224,10 @@ fn visit(
     if any_matches(&options.exclude, rel, is_dir) {
         return Ok(());
     }
-    let included = included || any_matches(&options.include, rel, is_dir);
     let path = child.entry.path();
+    let name_len = child.key.len() - usize::from(is_dir);
+    check_name(&child.key[..name_len], &path)?;
+    let included = included || any_matches(&options.include, rel, is_dir);
     if is_dir {
         let meta = child.entry.metadata().map_err(CoreError::at(&path))?;
         let mark = walk.len();
@@ -279,7 +282,6 @@ fn read_children(dir: &Path, options: &WalkOptions) -> CoreResult<Vec<Child>> {
         if options.ignore_dotfiles && bytes.first() == Some(&b'.') {
             continue;
         }
-        check_name(bytes, &entry.path())?;
         let file_type = entry.file_type().map_err(CoreError::at(&entry.path()))?;
         let mut key = bytes.to_vec();
         if file_type.is_dir() {
