@@ -57,3 +57,14 @@ def test_compute_run_identity_records_components(git_repo: Path) -> None:
     assert parts.inputs == {"x": "content:blake3:01", "x#2": "content:blake3:02"}
     assert parts.signature.startswith(identity_digest_tag())
     assert IdentityManager(git_repo).explain_difference(parts, parts) == []
+
+
+def test_guide_run_config_hash_reproduces_the_recorded_one(tmp_path: Path) -> None:
+    manager = IdentityManager(tmp_path, cache_epoch=4)
+    parts = manager.compute_run_identity(
+        config={"param": 3}, model="my_model", year=2030, fn=test_guide_recipe_runs_as_written
+    )
+    assert parts.code_identity_mode == "callable_module"  # no git here: fell back
+    recomputed = manager.compute_run_config_hash(config={"param": 3}, model="my_model", year=2030)
+    assert recomputed == parts.config_hash
+    assert parts.raw_config_hash == manager.compute_config_hash({"param": 3})
