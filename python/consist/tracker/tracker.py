@@ -1,0 +1,384 @@
+"""``Tracker``: the facade users hold. Thin: each concern lives in its own module.
+
+Lifecycle and cache decisions: ``lifecycle.py``, ``cache.py``, ``hydration.py``;
+function steps: ``execute.py``; artifact records: ``artifact_logging.py``;
+queries: ``queries.py``; paths and URIs: ``uris.py``; hooks: ``hooks.py``.
+Persistence goes through ``consist.store`` (opened lazily, on first use).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from consist import settings
+from consist.errors import ConfigError, ConsistRuntimeError
+from consist.models import Artifact, ConsistRecord, Run
+from consist.tracker import lifecycle
+from consist.tracker.hooks import HookRegistry
+from consist.tracker.memory import RunMemory
+from consist.tracker.queries import TrackerQueries
+from consist.tracker.state import ActiveRun
+from consist.tracker.tracker_artifacts import TrackerArtifacts
+from consist.tracker.uris import PathMapper, UriResolver
+
+__all__ = ["Tracker"]
+
+ACCESS_MODES = ("standard", "analysis", "read_only")
+STAT_CACHE_RELPATH = Path(".consist") / "statcache"
+
+
+class Tracker(TrackerQueries, TrackerArtifacts):
+    """Records runs and their artifacts, and reuses completed runs as a cache.
+
+    ``db_path`` is the embedded DuckDB provenance database (opened on first
+    use); with ``db_path=None`` only the per-run JSON snapshots under
+    ``<run_dir>/consist_runs`` are written and cache hits are limited to runs
+    of this process.
+
+    Example:
+        >>> tracker = Tracker(run_dir="./runs", db_path="./provenance.duckdb")  # doctest: +SKIP
+        >>> result = tracker.run(fn=clean_data, inputs={"raw": Path("raw.parquet")},
+        ...                      outputs=["cleaned"])  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        run_dir: str | os.PathLike[str],
+        db_path: str | os.PathLike[str] | None = None,
+        mounts: Mapping[str, str | os.PathLike[str]] | None = None,
+        archive_mounts: Mapping[str, str | os.PathLike[str]] | None = None,
+        project_root: str | os.PathLike[str] | None = None,
+        hashing_strategy: str = "full",
+        hash_algorithm: str = "blake3",
+        cache_epoch: int = 1,
+        schemas: Iterable[Any] | None = None,
+        builtin_schemas: Iterable[str] | None = None,
+        access_mode: str = "standard",
+        run_subdir_fn: Callable[[Run], str | os.PathLike[str]] | None = None,
+        allow_external_paths: bool | None = None,
+        openlineage_enabled: bool = False,
+        openlineage_namespace: str | None = None,
+        db_skip_schema_init: bool = False,
+        *,
+        on_run_start: Callable[..., Any] | Iterable[Callable[..., Any]] = (),
+        on_run_complete: Callable[..., Any] | Iterable[Callable[..., Any]] = (),
+        on_run_failed: Callable[..., Any] | Iterable[Callable[..., Any]] = (),
+    ) -> None:
+        if access_mode not in ACCESS_MODES:
+            raise ConfigError(
+                f"access_mode must be one of: {', '.join(map(repr, ACCESS_MODES))}",
+                cause=f"Received access_mode={access_mode!r}.",
+                fix="Use 'standard' (record runs), 'analysis' or 'read_only'.",
+            )
+        unknown = sorted(set(builtin_schemas or ()) - {"gtfs"})
+        if unknown:
+            raise ConfigError(
+                f"Unknown builtin_schemas: {', '.join(unknown)}",
+                cause="The only built-in schema family is 'gtfs'.",
+                fix="Pass builtin_schemas=['gtfs'] or leave it unset.",
+            )
+        from consist.identity import IdentityManager
+
+        self.run_dir = Path(os.path.abspath(run_dir))
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.db_path = Path(os.path.abspath(db_path)) if db_path is not None else None
+        self.project_root = Path(os.path.abspath(project_root or "."))
+        self.access_mode = access_mode
+        self.cache_epoch = cache_epoch
+        self.mounts = {str(k): str(v) for k, v in (mounts or {}).items()}
+        self.archive_mounts = {str(k): str(v) for k, v in (archive_mounts or {}).items()}
+        self.fs = PathMapper(self.run_dir, self.mounts)
+        self.allow_external_paths = (
+            settings.allow_external_paths()
+            if allow_external_paths is None
+            else allow_external_paths
+        )
+        self.registered_schemas = list(schemas or [])
+        self.builtin_schemas = list(builtin_schemas or [])
+        self.db_skip_schema_init = db_skip_schema_init
+        self._run_subdir_fn = run_subdir_fn
+        # Hashing options are validated by IdentityManager; the stat cache opens lazily.
+        self.identity = IdentityManager(
+            self.project_root,
+            hashing_strategy=hashing_strategy,
+            hash_algorithm=hash_algorithm,
+            cache_epoch=cache_epoch,
+        )
+        self._stat_cache: Any = None
+        self._store: Any = None
+        self._active: ActiveRun | None = None
+        self.last_run: Run | None = None
+        self._memory = RunMemory()
+        self._hooks = HookRegistry()
+        self._hooks.extend("on_run_start", on_run_start)
+        self._hooks.extend("on_run_complete", on_run_complete)
+        self._hooks.extend("on_run_failed", on_run_failed)
+        if openlineage_enabled:
+            from consist.tracker.openlineage import OpenLineageEmitter
+
+            OpenLineageEmitter(self, namespace=openlineage_namespace).register()
+        if self.registered_schemas and self.db_path is None:
+            import logging
+
+            logging.getLogger("consist").warning(
+                "Schemas provided but no database configured. Views will not be created."
+            )
+
+    # -- services ------------------------------------------------------------
+
+    @property
+    def hashing_strategy(self) -> str:
+        return self.identity.hashing_strategy
+
+    @property
+    def hash_algorithm(self) -> str:
+        return self.identity.hash_algorithm
+
+    @property
+    def stat_cache(self) -> Any:
+        """The tracker's persistent stat cache (``<run_dir>/.consist/statcache``)."""
+        if self._stat_cache is None:
+            from consist.hashing import StatCache
+
+            path = self.run_dir / STAT_CACHE_RELPATH
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._stat_cache = StatCache(path)
+            self.identity.stat_cache = self._stat_cache
+        return self._stat_cache
+
+    @property
+    def metadata_store(self) -> Any:
+        """The ``consist.store.MetadataStore`` (None without a database)."""
+        return self._store_or_none()
+
+    @property
+    def engine(self) -> Any:
+        """SQLAlchemy engine on the provenance database (shared DuckDB instance).
+
+        Example:
+            >>> with tracker.engine.begin() as conn:  # doctest: +SKIP
+            ...     conn.exec_driver_sql("VACUUM")
+        """
+        store = self._store_or_none()
+        if store is None:
+            raise ConsistRuntimeError(
+                "This tracker has no database.",
+                cause="Tracker(db_path=None) records JSON snapshots only.",
+                fix="Pass db_path='./provenance.duckdb' to the Tracker.",
+            )
+        return store.db.engine
+
+    @property
+    def db(self) -> Any:
+        """The shared ``consist.store.Database`` (None without a database)."""
+        store = self._store_or_none()
+        return store.db if store is not None else None
+
+    def _store_or_none(self) -> Any:
+        if self._store is None and self.db_path is not None:
+            from consist.store import MetadataStore
+
+            self._store = MetadataStore.open(
+                self.db_path, read_only=self.access_mode == "read_only"
+            )
+        return self._store
+
+    def close(self) -> None:
+        """Release the database file and flush the stat cache."""
+        if self._store is not None:
+            self._store.db.release()
+        if self._stat_cache is not None:
+            self._stat_cache.flush()
+
+    # -- run state -----------------------------------------------------------
+
+    @property
+    def current_run(self) -> Run | None:
+        """The run open on this tracker, or None."""
+        return self._active.run if self._active is not None else None
+
+    @property
+    def is_cached(self) -> bool:
+        """True while the open run is a cache hit."""
+        return self._active is not None and self._active.cache_hit
+
+    def cached_output(self, key: str | None = None) -> Artifact | None:
+        """A cached output of the open run (the only one when ``key`` is None)."""
+        outputs = self._active.cached_outputs if self._active else {}
+        if key is None:
+            return next(iter(outputs.values()), None) if len(outputs) == 1 else None
+        return outputs.get(key)
+
+    def cached_artifacts(self, direction: str = "output") -> dict[str, Artifact]:
+        """Cached outputs (or the run's inputs) of the open cache hit."""
+        if self._active is None or not self._active.cache_hit:
+            return {}
+        return dict(self._active.cached_outputs if direction == "output" else self._active.inputs)
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def begin_run(
+        self,
+        run_id: str,
+        model: str,
+        config: Mapping[str, Any] | None = None,
+        inputs: Mapping[str, Any] | Iterable[Any] | None = None,
+        tags: Iterable[str] | None = None,
+        description: str | None = None,
+        cache_mode: str = "reuse",
+        *,
+        artifact_dir: str | os.PathLike[str] | None = None,
+        allow_external_paths: bool | None = None,
+        facet: Mapping[str, Any] | None = None,
+        facet_from: Iterable[str] | None = None,
+        hash_inputs: Any = None,
+        identity_inputs: Any = None,
+        code_identity: str | None = None,
+        code_identity_extra_deps: Iterable[str] | None = None,
+        facet_schema_version: str | int | None = None,
+        facet_index: bool = True,
+        **kwargs: Any,
+    ) -> Run:
+        """Open a run imperatively; close it with ``end_run``. Prefer ``start_run``.
+
+        Example:
+            >>> tracker.begin_run("ingest_2030", model="ingest", year=2030)  # doctest: +SKIP
+            >>> tracker.end_run()  # doctest: +SKIP
+        """
+        state = lifecycle.begin_from_kwargs(
+            self,
+            run_id,
+            model,
+            cache_mode=cache_mode,
+            config=config,
+            inputs=inputs,
+            tags=tags,
+            description=description,
+            artifact_dir=artifact_dir,
+            allow_external_paths=allow_external_paths,
+            facet=facet,
+            facet_from=facet_from,
+            identity_inputs=identity_inputs if identity_inputs is not None else hash_inputs,
+            code_identity=code_identity,
+            code_identity_extra_deps=code_identity_extra_deps,
+            facet_schema_version=facet_schema_version,
+            kwargs=kwargs,
+        )
+        return state.run
+
+    def end_run(self, status: str = "completed", error: BaseException | None = None) -> Run:
+        """Close the open run as completed (or failed, when ``error`` is given)."""
+        return lifecycle.end(self, status, error)
+
+    @contextmanager
+    def start_run(self, run_id: str, model: str, **kwargs: Any) -> Iterator[Tracker]:
+        """Context manager around ``begin_run``/``end_run``; an exception marks the run failed.
+
+        Example:
+            >>> with tracker.start_run("hash_input", model="example"):  # doctest: +SKIP
+            ...     artifact = tracker.log_artifact(Path("input.csv"), key="input",
+            ...                                     direction="input")
+        """
+        self.begin_run(run_id, model, **kwargs)
+        try:
+            yield self
+        except BaseException as exc:
+            if self._active is not None:
+                self.end_run("failed", error=exc)
+            raise
+        if self._active is not None:
+            self.end_run("completed")
+
+    def run(self, fn: Callable[..., Any] | None = None, name: str | None = None, **kwargs: Any):
+        """Run ``fn`` as a cached step; skip it when a completed run has the same signature.
+
+        Returns a ``RunResult`` (``.outputs``, ``.cache_hit``, ``.run``). See
+        ``consist.tracker.execute.run_step`` for every parameter.
+
+        Example:
+            >>> result = tracker.run(fn=clean_data, inputs={"raw": Path("raw.parquet")},
+            ...                      config={"threshold": 0.5}, outputs=["cleaned"],
+            ...                      execution_options=ExecutionOptions(input_binding="paths"))
+            ... # doctest: +SKIP
+        """
+        from consist.tracker.execute import run_step
+
+        return run_step(self, fn, name, **kwargs)
+
+    # -- hooks ---------------------------------------------------------------
+
+    def on_run_start(self, callback: Callable[[Run], Any]) -> Callable[[Run], Any]:
+        """Call ``callback(run)`` when a run begins; returns it (usable as a decorator)."""
+        return self._hooks.add("on_run_start", callback)
+
+    def on_run_complete(self, callback: Callable[[Run, list[Artifact]], Any]):
+        """Call ``callback(run, outputs)`` after a run completes and is recorded."""
+        return self._hooks.add("on_run_complete", callback)
+
+    def on_run_failed(self, callback: Callable[[Run, BaseException | None], Any]):
+        """Call ``callback(run, exc)`` after a run fails and is recorded."""
+        return self._hooks.add("on_run_failed", callback)
+
+    # -- paths ---------------------------------------------------------------
+
+    def resolve_uri(self, uri: str | os.PathLike[str]) -> str:
+        """Absolute path (as ``str``) of an artifact URI such as ``inputs://a.csv``.
+
+        Example:
+            >>> tracker.resolve_uri("./outputs/x.csv")  # doctest: +SKIP
+            '/abs/runs/outputs/x.csv'
+        """
+        return str(self.fs.resolve(uri))
+
+    def set_run_subdir_fn(self, fn: Callable[[Run], str | os.PathLike[str]] | None) -> None:
+        """Choose where runs put their outputs, relative to ``<run_dir>/outputs``."""
+        self._run_subdir_fn = fn
+
+    def run_artifact_dir(self, run: Run | None = None) -> Path:
+        """Output directory of ``run`` (default: the open run)."""
+        if run is None:
+            return self._require_active("get the run artifact dir").artifact_dir
+        return self._artifact_dir_for(run, run.meta.get("artifact_dir"))
+
+    def _artifact_dir_for(self, run: Run, override: str | os.PathLike[str] | None) -> Path:
+        from consist.tracker.run_dirs import artifact_dir_for
+
+        return artifact_dir_for(self, run, override)
+
+    # -- internals shared by the tracker modules -------------------------------
+
+    def _require_active(self, action: str) -> ActiveRun:
+        if self._active is None:
+            raise ConsistRuntimeError(
+                f"Cannot {action}: no active run.",
+                cause="This call needs an open run.",
+                fix="Call it inside `with tracker.start_run(...)`, or from a step run by "
+                "tracker.run(...).",
+            )
+        return self._active
+
+    def _check_writable(self) -> None:
+        if self.access_mode != "standard":
+            raise ConsistRuntimeError(
+                f"Operation forbidden in '{self.access_mode}' mode. Switch to "
+                "access_mode='standard' to create new runs or artifacts.",
+                cause=f"This Tracker was created with access_mode={self.access_mode!r}.",
+                fix="Create the Tracker with access_mode='standard'.",
+            )
+
+    def _write_snapshot(self, record: ConsistRecord) -> None:
+        from consist.store.snapshots import write_snapshot
+
+        write_snapshot(self.run_dir, record)
+
+    def _attach_resolver(self, artifact: Artifact) -> Artifact:
+        if artifact.resolver is None:
+            artifact.resolver = UriResolver(self.fs)
+        return artifact
+
+    def __repr__(self) -> str:
+        return f"Tracker(run_dir={str(self.run_dir)!r}, db_path={self.db_path and str(self.db_path)!r})"
