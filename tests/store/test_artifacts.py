@@ -197,3 +197,22 @@ def test_facets_round_trip(store: MetadataStore) -> None:
     ]
     assert store.get_run_config_kv("r1", namespace="other") == []
     assert store.get_facet("missing") is None
+
+
+def test_link_conflict_policies(store: MetadataStore) -> None:
+    from consist.store import artifacts as artifact_sql
+
+    with store.transaction() as con:
+        artifact_sql.link_many(con, "r", [("a", "output", "first")])
+        artifact_sql.link_many(con, "r", [("a", "output", "ignored")], on_conflict="ignore")
+    assert store.get_artifact_links("a") == [("r", "output", "first")]
+    store.link("r", "a", "output", "replaced")
+    assert store.get_artifact_links("a") == [("r", "output", "replaced")]
+    with pytest.raises(ConfigError, match="Unknown on_conflict 'merge'"):
+        with store.transaction() as con:
+            artifact_sql.link_many(con, "r", [("a", "output", "k")], on_conflict="merge")
+    import duckdb
+
+    with pytest.raises(duckdb.ConstraintException), store.transaction() as con:
+        artifact_sql.link_many(con, "r", [("a", "output", "k")], on_conflict="error")
+    assert store.get_artifact_links("a") == [("r", "output", "replaced")]

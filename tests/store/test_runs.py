@@ -165,3 +165,20 @@ def test_get_runs_by_ids(populated: MetadataStore) -> None:
     found = populated.get_runs(["s", "f", "missing", "s"])
     assert sorted(found) == ["f", "s"]
     assert populated.get_runs([]) == {}
+
+
+def test_executed_runs_win_over_newer_cache_hits(store: MetadataStore) -> None:
+    store.insert_run(make_run("producer", minutes=0, status="completed", signature="sig"))
+    store.insert_run(
+        make_run("hit1", minutes=5, status="completed", signature="sig", cache_hit=True)
+    )
+    found = store.find_completed_run_by_signature("sig")
+    assert found is not None and found.id == "producer"
+    candidates = store.find_completed_runs_by_signature("sig")
+    assert [run.id for run in candidates] == ["producer", "hit1"]
+    producer = store.get_run("producer")
+    assert producer is not None
+    producer.status = "failed"  # e.g. fixed by `consist db fix-status`
+    store.update_run(producer)
+    fallback = store.find_completed_run_by_signature("sig")
+    assert fallback is not None and fallback.id == "hit1"

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from consist.models import utc_now
-from consist.store.rows import dump_json, load_json, to_db_time
+from consist.store.rows import dump_json, insert_rows, load_json, to_db_time
 
 __all__ = ["canonical_json", "facet_id_for", "get_facet", "get_run_config_kv", "record_facet"]
 
@@ -31,9 +31,9 @@ _INSERT_FACET = (
     "INSERT OR IGNORE INTO config_facet (id, namespace, schema_name, schema_version, json, "
     "created_at) VALUES (?, ?, ?, ?, ?, ?)"
 )
-_INSERT_KV = (
+_INSERT_KV_HEAD = (
     "INSERT OR REPLACE INTO run_config_kv (run_id, facet_id, namespace, key, value_type, "
-    "value_str, value_num, value_bool, value_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "value_str, value_num, value_bool, value_json, created_at)"
 )
 
 
@@ -101,8 +101,7 @@ def record_facet(
     rows = [
         [run_id, facet_id, namespace, key, *_typed(value), when] for key, value in _flatten(facet)
     ]
-    if rows:
-        con.executemany(_INSERT_KV, rows)
+    insert_rows(con, _INSERT_KV_HEAD, rows)
     return facet_id
 
 

@@ -96,14 +96,15 @@ class MetadataStore:
             # Inputs usually exist already (possibly with newer meta): only add missing rows.
             artifact_sql.insert_artifacts(con, inputs.values(), replace=False)
             artifact_sql.insert_artifacts(con, outputs.values())
-            artifact_sql.link_many(con, run.id, links)
+            artifact_sql.link_many(con, run.id, links, on_conflict="ignore")
             run_sql.update_run(con, run)
 
     def record_cache_hit(self, run: Run, outputs: Mapping[str, Artifact]) -> None:
         """Insert a completed cache-hit run and link the cached outputs to it (one transaction)."""
         with self.db.transaction() as con:
             run_sql.insert_run(con, run)
-            artifact_sql.link_many(con, run.id, [(a.id, "output", k) for k, a in outputs.items()])
+            links = [(a.id, "output", k) for k, a in outputs.items()]
+            artifact_sql.link_many(con, run.id, links, on_conflict="error")  # a new run
 
     def get_run(self, run_id: str) -> Run | None:
         """The run with this id, or None."""
@@ -151,9 +152,14 @@ class MetadataStore:
         return found[0] if found else None
 
     def find_completed_run_by_signature(self, signature: str) -> Run | None:
-        """Cache lookup: newest completed run with this signature."""
+        """Cache lookup: newest completed run with this signature that actually executed."""
         with self.db.session() as con:
             return run_sql.find_completed_run_by_signature(con, signature)
+
+    def find_completed_runs_by_signature(self, signature: str) -> list[Run]:
+        """All cache candidates: executed runs newest first, then cache-hit runs."""
+        with self.db.session() as con:
+            return run_sql.find_completed_runs_by_signature(con, signature)
 
     def find_prior_run_for_miss(
         self, model_name: str, *, exclude_run_id: str | None = None

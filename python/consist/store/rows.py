@@ -28,6 +28,7 @@ __all__ = [
     "RUN_COLUMNS",
     "artifact_params",
     "dump_json",
+    "insert_rows",
     "load_json",
     "row_to_artifact",
     "row_to_run",
@@ -85,6 +86,30 @@ def load_json(text: str | None) -> Any:
         ({}, [1])
     """
     return {} if text is None else json.loads(text)
+
+
+# Rows per multi-row INSERT statement. One statement with many VALUES tuples is far
+# cheaper than DuckDB's executemany (which runs one statement per row: ~2.5 ms each).
+INSERT_CHUNK_ROWS = 256
+
+
+def insert_rows(con: Any, head: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Run ``head VALUES (...), (...)`` for ``rows``, in chunks of ``INSERT_CHUNK_ROWS``.
+
+    Example:
+        >>> import duckdb
+        >>> con = duckdb.connect(); _ = con.execute("CREATE TABLE t (a INT, b INT)")
+        >>> insert_rows(con, "INSERT INTO t (a, b)", [(1, 2), (3, 4)])
+        >>> con.execute("SELECT sum(a + b) FROM t").fetchone()
+        (10,)
+    """
+    if not rows:
+        return
+    tuple_sql = "(" + ", ".join("?" for _ in rows[0]) + ")"
+    for start in range(0, len(rows), INSERT_CHUNK_ROWS):
+        chunk = rows[start : start + INSERT_CHUNK_ROWS]
+        sql = f"{head} VALUES {', '.join(tuple_sql for _ in chunk)}"
+        con.execute(sql, [value for row in chunk for value in row])
 
 
 def to_db_time(value: datetime | None) -> datetime | None:
