@@ -79,3 +79,40 @@ def mount_root(tmp_path) -> Path:
     (root / "inputs").mkdir(parents=True)
     (root / "outputs").mkdir()
     return root
+
+
+_GIT = ["git", "-c", "user.name=consist-tests", "-c", "user.email=tests@example.invalid"]
+
+
+@pytest.fixture(scope="session")
+def git_project(tmp_path_factory) -> Path:
+    """A tiny committed repository as project root: a stable ``repo_git`` code identity
+    (never the consist checkout, which others edit while tests run)."""
+    import subprocess
+
+    root = tmp_path_factory.mktemp("project")
+    (root / "workflow.py").write_text("STEP = 1\n")
+    subprocess.run([*_GIT, "init", "-q", str(root)], check=True)
+    subprocess.run([*_GIT, "-C", str(root), "add", "workflow.py"], check=True)
+    subprocess.run([*_GIT, "-C", str(root), "commit", "-q", "-m", "init"], check=True)
+    return root
+
+
+@pytest.fixture
+def make_tracker(tmp_path, git_project):
+    """Factory for trackers sharing ``<tmp>/provenance.duckdb``; all closed afterwards."""
+    from consist import Tracker
+
+    created = []
+
+    def factory(**kwargs):
+        kwargs.setdefault("run_dir", tmp_path / "runs")
+        kwargs.setdefault("db_path", tmp_path / "provenance.duckdb")
+        kwargs.setdefault("project_root", git_project)
+        tracker = Tracker(**kwargs)
+        created.append(tracker)
+        return tracker
+
+    yield factory
+    for tracker in created:
+        tracker.close()

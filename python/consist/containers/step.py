@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from consist.containers.backends import Backend, ContainerOutcome, ResolvedImage, get_backend
 from consist.containers.backends.base import debug_stream_enabled
@@ -69,12 +70,16 @@ def prepare_container_step(
     inputs: Iterable[str | Path] | Mapping[str, str | Path] = (),
     outputs: Mapping[str, str | Path] | None = None,
     input_digests: Mapping[str, str] | None = None,
+    hash_inputs: bool = True,
+    hashing: Mapping[str, Any] | None = None,
     backend: Backend | None = None,
 ) -> PreparedContainerStep:
     """Validate paths against the mounts, pin the image and compute the signature.
 
     ``outputs`` are absolute host paths keyed by output name; each must lie inside a
-    writable volume, otherwise the container could never write it.
+    writable volume, otherwise the container could never write it. Inputs are checked
+    always, and hashed into the signature unless ``hash_inputs=False`` (the tracker hashes
+    them itself); ``hashing`` passes ``algorithm``/``strategy``/``stat_cache`` on.
 
     Example:
         >>> spec = ContainerSpec.create(image="busybox", command="true")
@@ -88,7 +93,14 @@ def prepare_container_step(
     output_paths = _check_outputs(outputs or {}, spec, policy)
     backend = backend or get_backend(spec.backend)
     image = backend.resolve_image(spec.image, pull_latest=spec.pull_latest)
-    identity = container_identity(spec, image, policy, input_paths, input_digests=input_digests)
+    identity = container_identity(
+        spec,
+        image,
+        policy,
+        input_paths if hash_inputs else (),
+        input_digests=input_digests,
+        hashing=hashing,
+    )
     values = input_paths.values() if isinstance(input_paths, dict) else input_paths
     return PreparedContainerStep(
         spec, policy, backend, image, identity, output_paths, input_paths=tuple(values)
