@@ -17,7 +17,7 @@ _LAZY_EXPORTS = {
     "load_polars": "consist.data.loaders",
     "load_relation": "consist.data.loaders",
     "log_dataframe": "consist.data.functional",
-    "register_views": "consist.data.views",
+    "register_views": "consist.data.view_registry",
     "to_df": "consist.data.loaders",
     "view": "consist.data.views",
     "CacheOptions": "consist.options",

@@ -87,7 +87,7 @@ def log_dataframe(
             cause="log_dataframe records the frame as an output of the run in progress.",
             fix="Call it inside `with tracker.start_run(...)`, tracker.run(...) or a trace block.",
         )
-    resolved = resolve_schema(schema, name=key) if schema is not None else None
+    resolved = resolve_schema(schema, fallback_name=key) if schema is not None else None
     table = _to_arrow(df, resolved, index)
     if resolved is not None:
         table = validate_table(table, resolved, nulls=nulls, strict=strict_schema, artifact_key=key)
@@ -128,7 +128,7 @@ def ingest(
 
     tracker = tracker_of(tracker)
     table_name = artifact.meta.get("table_name") or artifact.key
-    resolved = resolve_schema(schema, name=table_name) if schema is not None else None
+    resolved = resolve_schema(schema, fallback_name=table_name) if schema is not None else None
     table = _to_arrow(data, resolved, False) if data is not None else load_arrow(artifact, tracker)
     if resolved is not None:
         table = validate_table(table, resolved, artifact_key=artifact.key)
@@ -174,9 +174,14 @@ def _ingest(tracker: Any, artifact: Any, table: Any, schema: TableSchema, run: A
         year=getattr(run, "year", None),
         iteration=getattr(run, "iteration", None),
     )
-    registry = getattr(tracker, "views", None)
-    from consist.data.views import ViewRegistry
-
-    if isinstance(registry, ViewRegistry) and schema.table_name in registry:
-        registry.refresh(schema.table_name)
+    _refresh_views(tracker, schema.table_name)
     return rows
+
+
+def _refresh_views(tracker: Any, *concepts: str) -> None:
+    """Make the registered views of these concepts read their ingested table (SQL users)."""
+    from consist.data.view_registry import registry_for
+
+    registry = registry_for(tracker)
+    for concept in sorted({c for c in concepts if c in registry}):
+        registry.ensure_hot_part(concept)

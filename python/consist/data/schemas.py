@@ -114,12 +114,14 @@ class TableSchema:
         return cls(name=name, table_name=name, columns=cols, primary_key=key, source=schema)
 
 
-def resolve_schema(schema: Any, *, name: str | None = None) -> TableSchema:
+def resolve_schema(
+    schema: Any, *, name: str | None = None, fallback_name: str | None = None
+) -> TableSchema:
     """Turn a SQLModel class, pydantic model class, ``pyarrow.Schema`` or TableSchema into a TableSchema.
 
-    ``name`` is required for a bare ``pyarrow.Schema`` (it has no name of its own);
-    for models it overrides the concept key (default: ``__tablename__`` or the
-    lower-cased class name).
+    ``name`` overrides the concept key (default: ``__tablename__`` or the
+    lower-cased class name); ``fallback_name`` names only schemas without a
+    name of their own (a bare ``pyarrow.Schema`` needs one of the two).
 
     Example:
         >>> from pydantic import BaseModel
@@ -135,6 +137,7 @@ def resolve_schema(schema: Any, *, name: str | None = None) -> TableSchema:
     if isinstance(schema, type) and hasattr(schema, "model_fields"):
         return _from_model(schema, name)
     if type(schema).__module__.startswith("pyarrow") and hasattr(schema, "names"):
+        name = name or fallback_name
         if not name:
             raise ConsistTypeError(
                 "A pyarrow.Schema needs a name",

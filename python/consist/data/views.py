@@ -25,19 +25,18 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from consist.data.artifact_access import database_of, implicit_tracker
-from consist.data.column_types import duckdb_type_for, label_of_duckdb
+from consist.data.column_types import duckdb_type_for
 from consist.data.schemas import TableSchema, resolve_schema
 from consist.data.view_models import build_view_model
 from consist.errors import ConfigError, ConsistRuntimeError, ConsistWarning
 from consist.store import global_tables as gt
 from consist.store import views as sv
 
-__all__ = ["COLD_DRIVERS", "ViewRegistry", "build_hybrid_view", "register_views", "view"]
+__all__ = ["COLD_DRIVERS", "build_hybrid_view", "view", "view_name_for"]
 
 COLD_DRIVERS: tuple[str, ...] = ("parquet", "csv")
 MISSING_FILE_POLICIES = ("warn", "error", "skip_silent")
@@ -45,6 +44,7 @@ _MAX_LISTED_FILES = 3
 
 # (path, size, mtime_ns) -> Parquet schema; footers are read once per file version.
 _footer_cache: dict[tuple[str, int, int], Any] = {}
+_FOOTER_CACHE_LIMIT = 100_000
 
 
 def view_name_for(concept_key: str) -> str:
@@ -74,27 +74,6 @@ def view(model: Any, name: str | None = None) -> Any:
     columns = [(c.name, c.label) for c in schema.columns]
     view_name = view_name_for(schema.table_name)
     return build_view_model(schema.name, view_name, columns, schema.primary_key)
-
-
-def register_views(*models: Any) -> dict[str, Any]:
-    """View classes for several schemas, keyed by class name; also registered on the current tracker.
-
-    Example:
-        >>> from pydantic import BaseModel
-        >>> class Stop(BaseModel):
-        ...     id: int
-        >>> sorted(register_views(Stop))
-        ['Stop']
-    """
-    tracker = implicit_tracker()
-    registry = getattr(tracker, "views", None) if tracker is not None else None
-    out = {}
-    for model in models:
-        schema = resolve_schema(model)
-        if isinstance(registry, ViewRegistry):
-            registry.register(schema)
-        out[schema.name] = view(schema)
-    return out
 
 
 def build_hybrid_view(
@@ -163,117 +142,6 @@ def build_hybrid_view(
     return view_name
 
 
-class ViewRegistry:
-    """Registered schemas of a tracker; ``registry.<ClassName>`` refreshes and returns its view class.
-
-    ``tracker.views.Person`` (or ``tracker.views["person"]`` by concept key)
-    rebuilds ``v_person`` from the current runs and returns a SQLModel class
-    mapping it, for ``select(...)`` through ``tracker.engine``. An unregistered
-    name raises ``AttributeError``, as in Consist 0.3.
-
-    Example:
-        >>> ViewRegistry(None).Person
-        Traceback (most recent call last):
-        ...
-        AttributeError: 'ViewRegistry' object has no attribute 'Person'
-    """
-
-    def __init__(self, tracker: Any) -> None:
-        self._tracker = tracker
-        self._schemas: dict[str, TableSchema] = {}  # class name -> schema
-        self._models: dict[tuple[str, tuple[tuple[str, str], ...]], Any] = {}
-
-    def register(self, model: Any, key: str | None = None) -> TableSchema:
-        """Register a schema (SQLModel/pydantic class, TableSchema, or Arrow schema with ``key``)."""
-        schema = resolve_schema(model, name=key)
-        self._schemas[schema.name] = schema
-        return schema
-
-    def __getattr__(self, name: str) -> Any:
-        schemas = self.__dict__.get("_schemas", {})
-        if name.startswith("_") or name not in schemas:
-            raise AttributeError(f"'ViewRegistry' object has no attribute '{name}'")
-        return self._model_for(schemas[name])
-
-    def __getitem__(self, name: str) -> Any:
-        schema = self._find(name)
-        if schema is None:
-            self.create(view_name_for(name), name)
-            return self._model_from_db(name, view_name_for(name), None)
-        return self._model_for(schema)
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and self._find(name) is not None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self._schemas))
-
-    def __dir__(self) -> list[str]:
-        return [*super().__dir__(), *self._schemas]
-
-    def __repr__(self) -> str:
-        return f"<ViewRegistry {sorted(self._schemas)}>"
-
-    @property
-    def schemas(self) -> dict[str, TableSchema]:
-        """Registered schemas by class name."""
-        return dict(self._schemas)
-
-    def schema_for_key(self, concept_key: str) -> TableSchema | None:
-        """The registered schema ingesting into ``concept_key``, if any."""
-        return next((s for s in self._schemas.values() if s.table_name == concept_key), None)
-
-    def create(self, view_name: str, concept_key: str, **options: Any) -> str:
-        """Create a hybrid view with any name over ``concept_key`` (``tracker.create_view``)."""
-        return build_hybrid_view(
-            self._database(),
-            concept_key,
-            view_name=view_name,
-            schema=self.schema_for_key(concept_key),
-            resolve_uri=getattr(self._tracker, "resolve_uri", None),
-            **options,
-        )
-
-    def refresh(self, *names: str) -> list[str]:
-        """Rebuild the SQL views of the given schemas/keys (all registered when none given)."""
-        targets = [self._find(n) or n for n in names] if names else list(self._schemas.values())
-        built = []
-        for target in targets:
-            key = target.table_name if isinstance(target, TableSchema) else target
-            built.append(self.create(view_name_for(key), key))
-        return built
-
-    def _find(self, name: str) -> TableSchema | None:
-        return self._schemas.get(name) or self.schema_for_key(name)
-
-    def _model_for(self, schema: TableSchema) -> Any:
-        view_name = self.create(view_name_for(schema.table_name), schema.table_name)
-        return self._model_from_db(schema.name, view_name, schema)
-
-    def _model_from_db(self, class_name: str, view_name: str, schema: TableSchema | None) -> Any:
-        with self._database().session() as con:
-            described = gt.relation_columns(con, view_name)
-        columns = [(n, label_of_duckdb(t)) for n, t in described.items()]
-        if schema is not None:  # declared types win over what the files happen to hold
-            declared = {c.name: c.label for c in schema.columns}
-            columns = [(n, declared.get(n, lab)) for n, lab in columns]
-        cache_key = (view_name, tuple(columns))
-        if cache_key not in self._models:
-            key = schema.primary_key if schema is not None else ()
-            self._models[cache_key] = build_view_model(class_name, view_name, columns, key)
-        return self._models[cache_key]
-
-    def _database(self) -> Any:
-        db = database_of(self._tracker)
-        if db is None:
-            raise ConsistRuntimeError(
-                "Views need a database",
-                cause="This tracker was created without db_path, so there is nothing to query.",
-                fix="Create the Tracker with db_path='./provenance.duckdb'.",
-            )
-        return db
-
-
 def _resolve(uri: str, resolve_uri: Any) -> str | None:
     try:
         path = resolve_uri(uri) if resolve_uri is not None else uri.removeprefix("file://")
@@ -311,6 +179,8 @@ def _same_parquet_schema(files: Sequence[sv.ColdFile]) -> bool:
         cache_key = (f.path, stat.st_size, stat.st_mtime_ns)
         schema = _footer_cache.get(cache_key)
         if schema is None:
+            if len(_footer_cache) > _FOOTER_CACHE_LIMIT:
+                _footer_cache.clear()
             schema = pq.read_schema(f.path).remove_metadata()
             _footer_cache[cache_key] = schema
         if first is None:

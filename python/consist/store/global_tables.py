@@ -123,10 +123,11 @@ def add_columns(con: Any, table: str, columns: Iterable[tuple[str, str]]) -> Non
 
 def delete_artifact_rows(con: Any, table: str, artifact_id: str) -> int:
     """Delete the rows an artifact contributed (re-ingestion replaces, never duplicates)."""
-    row = con.execute(
+    # fetchall, never fetchone: a half-read result blocks the shared connection.
+    rows = con.execute(
         f"DELETE FROM {table_ref(table)} WHERE consist_artifact_id = ?", [artifact_id]
-    ).fetchone()
-    return int(row[0]) if row else 0
+    ).fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 def insert_rows(
@@ -152,18 +153,19 @@ def insert_rows(
 
 def artifact_row_count(con: Any, table: str, artifact_id: str) -> int:
     """How many rows of ``table`` came from ``artifact_id``."""
-    row = con.execute(
+    rows = con.execute(
         f"SELECT count(*) FROM {table_ref(table)} WHERE consist_artifact_id = ?", [artifact_id]
-    ).fetchone()
-    return int(row[0])
+    ).fetchall()
+    return int(rows[0][0])
 
 
 def fetch_artifact_rows(con: Any, table: str, artifact_id: str) -> Any:
     """The rows ``artifact_id`` contributed, without provenance columns, as an Arrow table."""
     hidden = ", ".join(name for name, _ in PROVENANCE_COLUMNS)
-    return con.execute(
+    # A relation hands its rows to Arrow directly (a DB-API cursor result copies them).
+    return con.sql(
         f"SELECT * EXCLUDE ({hidden}) FROM {table_ref(table)} WHERE consist_artifact_id = ?",
-        [artifact_id],
+        params=[artifact_id],
     ).to_arrow_table()
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "hybrid_select_sql",
     "list_views",
     "sql_literal",
+    "view_definition",
 ]
 
 #: Provenance columns of every hybrid view: the stored four plus the derived scenario id.
@@ -174,3 +175,13 @@ def list_views(con: Any) -> list[str]:
         "AND NOT internal AND view_name LIKE 'v\\_%' ESCAPE '\\' ORDER BY view_name"
     ).fetchall()
     return [row[0] for row in rows]
+
+
+def view_definition(con: Any, view_name: str) -> str | None:
+    """The stored SQL of view ``view_name`` in the default schema, or None if it does not exist."""
+    rows = con.execute(
+        "SELECT sql FROM duckdb_views() WHERE database_name = current_database() "
+        "AND schema_name = current_schema() AND view_name = ?",
+        [view_name],
+    ).fetchall()
+    return rows[0][0] if rows else None

@@ -1,0 +1,211 @@
+"""log_dataframe through a real Tracker: write, record, ingest, load, view."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Field, Session, SQLModel, select
+
+import consist
+from consist.data.view_registry import registry_for
+from consist.errors import ConsistWarning, NullValueWarning, SchemaValidationError
+from consist.tracker.tracker import Tracker
+
+
+class Trip(SQLModel, table=True):
+    __tablename__ = "trip"
+    id: int = Field(primary_key=True)
+    mode: str
+    km: float
+    purpose: Optional[str] = None  # noqa: UP045 (0.3 style)
+
+
+TRIPS = {"id": [1, 2, 3], "mode": ["car", "bike", "walk"], "km": [12.5, 3.0, 0.75]}
+
+
+def make_project(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A git repository with one commit (the default repo_git code identity needs it)."""
+    git = ["git", "-C", str(path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "init"], check=True)
+    monkeypatch.chdir(path)
+
+
+@pytest.fixture
+def tracker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    make_project(tmp_path, monkeypatch)
+    t = Tracker(run_dir=tmp_path / "runs", db_path=tmp_path / "provenance.duckdb", schemas=[Trip])
+    yield t
+    t.close()
+
+
+def hot_rows(tracker: Tracker, sql: str) -> list[tuple]:
+    with tracker.db.session() as con:
+        return con.execute(sql).fetchall()
+
+
+def outputs_on_disk(tracker: Tracker) -> list[Path]:
+    return [p for p in (tracker.run_dir / "outputs").rglob("*") if p.is_file()]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: pd.DataFrame(TRIPS),
+        lambda: pl.DataFrame(TRIPS),
+        lambda: pl.DataFrame(TRIPS).lazy(),
+        lambda: pa.table(TRIPS),
+    ],
+    ids=["pandas", "polars", "polars-lazy", "arrow"],
+)
+def test_frames_round_trip_through_log_load_and_view(tracker: Tracker, make) -> None:
+    with tracker.start_run("r1", model="sim", year=2030):
+        artifact = consist.log_dataframe(make(), key="trips", schema=Trip, tracker=tracker)
+    assert artifact.driver == "parquet" and artifact.hash.startswith("blake3:")
+    assert artifact.path.name == "trips.parquet"
+    expected = pd.DataFrame(TRIPS)
+    pd.testing.assert_frame_equal(consist.load_df(artifact), expected, check_dtype=False)
+    assert consist.load_polars(artifact).collect().to_dict(as_series=False) == TRIPS
+    assert consist.load_arrow(artifact).to_pydict() == TRIPS
+    TripView = registry_for(tracker).Trip
+    with Session(tracker.engine) as session:
+        rows = session.exec(select(TripView).order_by(TripView.id)).all()
+    assert [(r.id, r.mode, r.km, r.consist_run_id, r.consist_year) for r in rows] == [
+        (1, "car", 12.5, "r1", 2030),
+        (2, "bike", 3.0, "r1", 2030),
+        (3, "walk", 0.75, "r1", 2030),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("frame", "error"),
+    [
+        ({**TRIPS, "km": ["far", "near", "here"]}, "Column 'km' expected float, got str"),
+        ({**TRIPS, "id": [7, 7, 8]}, "Primary key violation: duplicate ID 7"),
+        ({"id": [1], "mode": ["car"]}, "Missing column 'km' required by schema 'Trip'"),
+    ],
+)
+def test_guide_schema_errors_write_nothing(tracker: Tracker, frame: dict, error: str) -> None:
+    with pytest.raises(SchemaValidationError, match=error), tracker.start_run("bad", model="sim"):
+        consist.log_dataframe(pd.DataFrame(frame), key="trips", schema=Trip)
+    assert outputs_on_disk(tracker) == []
+    assert hot_rows(tracker, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'trip'") == [
+        (0,)
+    ]
+    assert tracker.get_artifacts_for_run("bad").outputs == {}
+
+
+def test_mixed_object_column_reports_the_foreign_type(tracker: Tracker) -> None:
+    frame = pd.DataFrame({**TRIPS, "id": pd.Series([1, "2", 3], dtype=object)})
+    with pytest.raises(SchemaValidationError, match="Column 'id' expected int, got str"):
+        with tracker.start_run("bad", model="sim"):
+            consist.log_dataframe(frame, key="trips", schema=Trip)
+    assert outputs_on_disk(tracker) == []
+
+
+def test_null_in_non_optional_field_warns_or_raises(tracker: Tracker) -> None:
+    frame = pd.DataFrame({**TRIPS, "km": [1.0, None, 2.0]})
+    with tracker.start_run("warned", model="sim"):
+        with pytest.warns(NullValueWarning, match="Null value in non-optional field 'km'"):
+            consist.log_dataframe(frame, key="trips", schema=Trip)
+    assert hot_rows(tracker, "SELECT count(*) FROM global_tables.trip") == [(3,)]
+    with tracker.start_run("strict", model="sim"):
+        with pytest.raises(SchemaValidationError, match="Null value in non-optional field 'km'"):
+            consist.log_dataframe(frame, key="more", schema=Trip, nulls="error")
+    assert not (tracker.run_artifact_dir(tracker.get_run("strict")) / "more.parquet").exists()
+
+
+def test_one_view_query_aggregates_100_runs_including_deleted_files(tracker: Tracker) -> None:
+    expected: dict[int, float] = {}
+    artifacts = []
+    for i in range(100):
+        year = 2020 + i % 4
+        frame = pd.DataFrame({"id": [0, 1], "mode": ["car", "bus"], "km": [float(i), 1.0]})
+        with tracker.start_run(f"sim_{i:03d}", model="sim", year=year):
+            # even runs ingest (schema given), odd runs leave only their Parquet file
+            schema = Trip if i % 2 == 0 else None
+            artifacts.append(consist.log_dataframe(frame, key="trip", schema=schema))
+        expected[year] = expected.get(year, 0.0) + float(i) + 1.0
+    for artifact in artifacts[0:40:2]:  # delete 20 ingested runs' files
+        artifact.path.unlink()
+    TripView = registry_for(tracker).Trip
+    query = select(TripView.consist_year, sa.func.sum(TripView.km), sa.func.count())
+    with Session(tracker.engine) as session:
+        rows = session.exec(query.group_by(TripView.consist_year)).all()
+    assert {year: total for year, total, _ in rows} == expected
+    assert sum(n for _, _, n in rows) == 200
+    assert len(hot_rows(tracker, "SELECT DISTINCT consist_run_id FROM v_trip")) == 100
+
+
+def test_ghost_mode_loads_ingested_rows_of_a_deleted_file(tracker: Tracker) -> None:
+    with tracker.start_run("r1", model="sim"):
+        artifact = consist.log_dataframe(pd.DataFrame(TRIPS), key="trips", schema=Trip)
+    artifact.path.unlink()
+    with pytest.raises(FileNotFoundError, match=r"Artifact 'trips' \(ID: .*\) not found"):
+        consist.load_df(artifact, tracker)
+    frame = consist.load_df(artifact, tracker, db_fallback="always")
+    assert frame.sort_values("id")["km"].tolist() == TRIPS["km"]
+    assert "consist_run_id" not in frame.columns
+    assert consist.load_polars(artifact, tracker, db_fallback="always").collect().height == 3
+
+
+def test_csv_and_json_drivers(tracker: Tracker) -> None:
+    with tracker.start_run("r1", model="sim"):
+        csv = consist.log_dataframe(pd.DataFrame(TRIPS), key="t_csv", driver="csv")
+        js = consist.log_dataframe(pl.DataFrame(TRIPS), key="t_json", driver="json")
+        custom = consist.log_dataframe(
+            pa.table(TRIPS),
+            key="t_zstd",
+            path=tracker.run_dir / "x" / "t.parquet",
+            compression="zstd",
+        )
+    assert csv.path.suffix == ".csv" and js.path.suffix == ".json"
+    assert consist.load_df(csv)["mode"].tolist() == TRIPS["mode"]
+    assert consist.load_df(js)["km"].tolist() == TRIPS["km"]
+    assert consist.load_arrow(custom).to_pydict() == TRIPS
+    with pytest.raises(ValueError, match="Unsupported driver for log_dataframe: xlsx"):
+        with tracker.start_run("r2", model="sim"):
+            consist.log_dataframe(pd.DataFrame(TRIPS), key="t", driver="xlsx")
+
+
+def test_no_active_run_writes_nothing(tracker: Tracker) -> None:
+    with pytest.raises(RuntimeError, match=r"Cannot log artifact: no active run\."):
+        consist.log_dataframe(pd.DataFrame(TRIPS), key="trips", tracker=tracker)
+    with pytest.raises(RuntimeError, match="No active Consist run found"):
+        consist.log_dataframe(pd.DataFrame(TRIPS), key="trips")
+    assert not (tracker.run_dir / "outputs").exists() or outputs_on_disk(tracker) == []
+
+
+def test_schema_evolution_and_reingestion_through_ingest(tracker: Tracker) -> None:
+    with tracker.start_run("r1", model="sim"):
+        first = consist.log_dataframe(pd.DataFrame(TRIPS), key="trip", schema=Trip)
+    wider = pd.DataFrame({**TRIPS, "purpose": ["work", None, "shop"], "speed": [50, 10, 5]})
+    with tracker.start_run("r2", model="sim"):
+        consist.log_dataframe(wider, key="trip", schema=Trip)
+    assert consist.ingest(first, tracker=tracker) == 3  # idempotent: replaces r1's rows
+    assert hot_rows(
+        tracker, "SELECT consist_run_id, count(*), count(speed) FROM v_trip GROUP BY 1 ORDER BY 1"
+    ) == [("r1", 3, 0), ("r2", 3, 3)]
+
+
+def test_tracker_without_database_still_writes_the_file(tmp_path: Path, monkeypatch) -> None:
+    make_project(tmp_path, monkeypatch)
+    tracker = Tracker(run_dir=tmp_path / "runs")
+    with tracker.start_run("r1", model="sim"):
+        with pytest.warns(ConsistWarning, match="were not ingested"):
+            artifact = consist.log_dataframe(pd.DataFrame(TRIPS), key="t", schema=Trip)
+    assert consist.load_df(artifact)["id"].tolist() == [1, 2, 3]
+
+
+def test_view_by_unregistered_name_is_an_attribute_error(tracker: Tracker) -> None:
+    with pytest.raises(AttributeError, match="'ViewRegistry' object has no attribute 'Person'"):
+        registry_for(tracker).Person  # noqa: B018
+    print(registry_for(tracker).Trip)  # the guide's check: registered, so no AttributeError
+    assert "v_trip" not in SQLModel.metadata.tables
