@@ -40,6 +40,7 @@ class StatCache:
 
     Example:
         >>> import pathlib, tempfile
+        >>> from consist.hashing import hash_file
         >>> d = pathlib.Path(tempfile.mkdtemp())
         >>> _ = (d / "f").write_bytes(b"data")
         >>> with StatCache(d / "stat.cache") as cache:
