@@ -37,6 +37,18 @@ __all__ = ["COMMANDS", "LazyGroup", "cli", "main"]
 COMMANDS: dict[str, tuple[str, str]] = {
     "digest": ("consist.cli.hash:digest_command", "Digest a folder (names, structure, contents)."),
     "hash": ("consist.cli.hash:hash_command", "Print content digests of files (like b3sum)."),
+    "runs": ("consist.cli.runs:runs", "List recent runs (filters: --model, --status, --tag)."),
+    "show": ("consist.cli.runs:show", "Show everything recorded about one run."),
+    "artifacts": ("consist.cli.artifacts:artifacts", "List a run's inputs and outputs."),
+    "lineage": ("consist.cli.lineage:lineage", "Upstream/downstream lineage (tree, dot, mermaid)."),
+    "summary": ("consist.cli.runs:summary", "Database totals per model, status and driver."),
+    "preview": ("consist.cli.artifacts:preview", "First rows of a tabular artifact."),
+    "search": ("consist.cli.runs:search", "Find runs by id, model, description or tag."),
+    "validate": ("consist.cli.artifacts:validate", "Check artifact files exist and match digests."),
+    "scenarios": ("consist.cli.scenarios:scenarios", "List scenarios and their step counts."),
+    "scenario": ("consist.cli.scenarios:scenario", "Show the runs of one scenario."),
+    "db": ("consist.cli.db:db", "Database maintenance: snapshot, doctor, purge, merge, ..."),
+    "bench": ("consist.cli.bench:bench", "Measure hashing and database speed on this machine."),
 }
 
 
