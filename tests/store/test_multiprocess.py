@@ -152,3 +152,24 @@ def test_subprocess_interpreter_is_ours(
     # The helpers above rely on the child importing this same consist.
     done = procs.run("import consist.store, sys; print(sys.prefix)")
     assert done.stdout.strip() == sys.prefix
+
+
+def _forked_writer(path: str) -> None:
+    from consist.models import Run
+
+    MetadataStore.open(path).insert_run(Run(id="from_child", model_name="m"))
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # 3.12+: fork with threads
+def test_forked_child_starts_its_own_handle(db_path: Path) -> None:
+    import multiprocessing
+
+    from consist.models import Run
+
+    store = MetadataStore.open(db_path)
+    store.insert_run(Run(id="from_parent", model_name="m"))  # parent holds the file now
+    child = multiprocessing.get_context("fork").Process(target=_forked_writer, args=(str(db_path),))
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
+    assert {run.id for run in store.find_runs()} == {"from_parent", "from_child"}

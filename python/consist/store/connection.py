@@ -362,12 +362,31 @@ def release_all() -> None:
         db.release()
 
 
+# DuckDB objects inherited through fork: kept referenced forever, because even
+# destroying them in the child touches the parent's (absent) threads and segfaults.
+_inherited_from_parent: list[Any] = []
+
+
+def _release_before_fork() -> None:
+    # DuckDB remembers attached files process-wide, and a forked child inherits that
+    # memory: a file still attached at fork time stays unusable in the child. So
+    # release whatever is idle now (busy handles are left alone).
+    for db in list(_registry.values()):
+        if db._lock.acquire(blocking=False):
+            try:
+                if db._depth == 0 and db._users == 0:
+                    db._detach()
+            finally:
+                db._lock.release()
+
+
 def _forget_after_fork() -> None:
-    # A forked child must not touch the parent's DuckDB instance (its threads and
-    # file locks do not survive fork): start every handle from scratch.
+    # A forked child must not use the parent's DuckDB instance (its threads and file
+    # locks do not survive fork): every handle starts from scratch.
     for db in _registry.values():
+        _inherited_from_parent.extend([db._root, db._con, db._engine])
         db._reset_state()
 
 
 atexit.register(release_all)
-os.register_at_fork(after_in_child=_forget_after_fork)
+os.register_at_fork(before=_release_before_fork, after_in_child=_forget_after_fork)
