@@ -165,3 +165,20 @@ def test_pandas_int_column_with_a_missing_value_reports_the_null() -> None:
     assert out.column("age").to_pylist() == [30, None, 50]
     with pytest.raises(SchemaValidationError, match=r"Column 'age' expected int, got float\n"):
         validate_table(frame(age=[30.5, 1.0, 2.0]), PERSON)
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [[1, 2, 3, 4], [4, 3, 2, 1], [3, 1, 4, 2]],
+    ids=["increasing", "decreasing", "shuffled"],
+)
+def test_unique_keys_pass_in_any_order(ids: list[int]) -> None:
+    table = frame(id=ids, name=list("abcd"), age=[1, 2, 3, 4])
+    assert validate_table(table, PERSON).num_rows == 4
+
+
+@pytest.mark.parametrize("ids", [[1, 2, 2, 3], [3, 2, 2, 1], [2, 1, 3, 2]])
+def test_repeated_keys_fail_in_any_order(ids: list[int]) -> None:
+    table = frame(id=ids, name=list("abcd"), age=[1, 2, 3, 4])
+    with pytest.raises(SchemaValidationError, match="Primary key violation: duplicate ID 2"):
+        validate_table(table, PERSON)
