@@ -70,4 +70,3 @@ def make_tracker(workdir: Path, git_project: Path) -> Iterator:
 @pytest.fixture
 def tracker(make_tracker) -> Tracker:
     return make_tracker()
-

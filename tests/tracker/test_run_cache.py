@@ -94,7 +94,9 @@ def test_code_change_is_a_miss_with_callable_source(tracker: Tracker, raw: Path)
         return None  # different source text
 
     step_v2.__name__ = "step"
-    first = tracker.run(fn=step, inputs={"raw": raw}, execution_options=PATHS, cache_options=options)
+    first = tracker.run(
+        fn=step, inputs={"raw": raw}, execution_options=PATHS, cache_options=options
+    )
     same = tracker.run(fn=step, inputs={"raw": raw}, execution_options=PATHS, cache_options=options)
     edited = tracker.run(
         fn=step_v2, inputs={"raw": raw}, execution_options=PATHS, cache_options=options
@@ -151,9 +153,7 @@ def test_cache_version_and_epoch_invalidate(tracker: Tracker, raw: Path) -> None
     assert not run_double(tracker, raw, cache_options=CacheOptions(cache_epoch=7)).cache_hit
 
 
-def test_upstream_run_change_propagates_through_merkle_linking(
-    tracker: Tracker, raw: Path
-) -> None:
+def test_upstream_run_change_propagates_through_merkle_linking(tracker: Tracker, raw: Path) -> None:
     def produce(raw: Path, suffix: str) -> dict[str, Path]:
         out = raw.parent / "intermediate.txt"
         out.write_text(raw.read_text() + suffix)
@@ -221,7 +221,9 @@ def test_a_failed_run_is_never_a_cache_hit(tracker: Tracker, raw: Path) -> None:
 
     with pytest.raises(RuntimeError, match="transient"):
         tracker.run(fn=flaky, inputs={"raw": raw}, outputs=["doubled"], execution_options=PATHS)
-    retried = tracker.run(fn=flaky, inputs={"raw": raw}, outputs=["doubled"], execution_options=PATHS)
+    retried = tracker.run(
+        fn=flaky, inputs={"raw": raw}, outputs=["doubled"], execution_options=PATHS
+    )
     assert not retried.cache_hit and len(attempts) == 2
     assert tracker.run(
         fn=flaky, inputs={"raw": raw}, outputs=["doubled"], execution_options=PATHS

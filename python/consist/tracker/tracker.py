@@ -91,11 +91,16 @@ class Tracker(TrackerQueries, TrackerArtifacts):
         self.cache_epoch = cache_epoch
         self.mounts = {str(k): str(v) for k, v in (mounts or {}).items()}
         self.archive_mounts = {str(k): str(v) for k, v in (archive_mounts or {}).items()}
-        self.fs = PathMapper(self.run_dir, self.mounts)
         self.allow_external_paths = (
             settings.allow_external_paths()
             if allow_external_paths is None
             else allow_external_paths
+        )
+        self.fs = PathMapper(
+            self.run_dir,
+            self.mounts,
+            archive_mounts=self.archive_mounts,
+            allow_external=self.allow_external_paths,
         )
         self.registered_schemas = list(schemas or [])
         self.builtin_schemas = list(builtin_schemas or [])
