@@ -105,9 +105,12 @@ def main(argv: list[str] | None = None) -> int:
         log(f"warning: {exc} (b3sum rows will be skipped)")
 
     by_target = {}
-    for target in targets:
-        load = f"{os.getloadavg()[0]:.2f}"  # the box is shared: record how busy it was
-        by_target[target.ID] = (target, run_target(target, ctx), load)
+    try:
+        for target in targets:
+            load = f"{os.getloadavg()[0]:.2f}"  # the box is shared: record how busy it was
+            by_target[target.ID] = (target, run_target(target, ctx), load)
+    finally:
+        ctx.close()
     rows = [row for _, target_rows, _ in by_target.values() for row in target_rows]
     if args.json:
         print(json.dumps([r.to_dict() for r in rows], indent=1))

@@ -9,6 +9,9 @@ Modes::
 
     runs      --base DIR --input FILE --misses N --hits N
               -> {"miss": [s...], "hit": [s...], "init_s": s}
+    serve     --base DIR --input FILE      one request per stdin line:
+              {"op": "miss"} or {"op": "hit"} -> {"seconds": s, "cache_hit": bool}
+              (the harness interleaves two workers, ours and 0.3.5, call by call)
     construct --base DIR      (after ``runs`` created DIR/provenance.duckdb)
               -> {"import_s": s, "first_s": s, "again": [s...]}
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sys
 import time
 from pathlib import Path
 
@@ -35,44 +39,75 @@ def _tracker(base: Path):
     return Tracker(run_dir=base / "runs", db_path=str(base / DB_NAME), project_root=str(base))
 
 
-def run_workload(base: Path, input_path: Path, misses: int, hits: int) -> dict[str, object]:
-    """Time ``misses`` cache misses (new config each), then ``hits`` hits of one config."""
-    from consist import ExecutionOptions
+class Workload:
+    """A tracker plus a trivial step; ``miss()`` uses a new config, ``hit()`` a primed one."""
 
-    base.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
-    tracker = _tracker(base)
-    init_s = time.perf_counter() - start
-    out_dir = base / "fn_out"
-    out_dir.mkdir(exist_ok=True)
-    calls = {"n": 0}
+    HIT_CONFIG = {"x": -1}
 
-    def trivial_step(raw: Path) -> dict[str, Path]:
-        calls["n"] += 1
-        out = out_dir / f"out_{calls['n']}.txt"
+    def __init__(self, base: Path, input_path: Path) -> None:
+        base.mkdir(parents=True, exist_ok=True)
+        start = time.perf_counter()
+        self.tracker = _tracker(base)
+        self.init_s = time.perf_counter() - start
+        self.input_path = input_path
+        self.out_dir = base / "fn_out"
+        self.out_dir.mkdir(exist_ok=True)
+        self.calls = 0
+        self.misses = 0
+        self._primed = False
+
+    def step(self, raw: Path) -> dict[str, Path]:
+        self.calls += 1
+        out = self.out_dir / f"out_{self.calls}.txt"
         out.write_text("x")
         return {"out": out}
 
-    options = ExecutionOptions(input_binding="paths")
+    def timed_run(self, config: dict[str, int]) -> tuple[float, bool]:
+        from consist import ExecutionOptions
 
-    def one(config: dict[str, int], expect_hit: bool) -> float:
-        t0 = time.perf_counter()
-        result = tracker.run(
-            fn=trivial_step,
-            inputs={"raw": input_path},
+        start = time.perf_counter()
+        result = self.tracker.run(
+            fn=self.step,
+            inputs={"raw": self.input_path},
             config=config,
             outputs=["out"],
-            execution_options=options,
+            execution_options=ExecutionOptions(input_binding="paths"),
         )
-        elapsed = time.perf_counter() - t0
-        if bool(result.cache_hit) != expect_hit:
-            raise SystemExit(f"expected cache_hit={expect_hit} for config {config}")
-        return elapsed
+        return time.perf_counter() - start, bool(result.cache_hit)
 
-    miss = [one({"x": 1000 + i}, expect_hit=False) for i in range(misses)]
-    one({"x": -1}, expect_hit=False)  # prime the hit
-    hit = [one({"x": -1}, expect_hit=True) for _ in range(hits)]
-    return {"miss": miss, "hit": hit, "init_s": init_s}
+    def miss(self) -> float:
+        self.misses += 1
+        return self._expect(self.timed_run({"x": 1000 + self.misses}), hit=False)
+
+    def hit(self) -> float:
+        if not self._primed:
+            self._expect(self.timed_run(self.HIT_CONFIG), hit=False)
+            self._primed = True
+        return self._expect(self.timed_run(self.HIT_CONFIG), hit=True)
+
+    @staticmethod
+    def _expect(outcome: tuple[float, bool], *, hit: bool) -> float:
+        seconds, cache_hit = outcome
+        if cache_hit != hit:
+            raise SystemExit(f"expected cache_hit={hit}, got {cache_hit}")
+        return seconds
+
+
+def run_workload(base: Path, input_path: Path, misses: int, hits: int) -> dict[str, object]:
+    """Time ``misses`` cache misses (new config each), then ``hits`` hits of one config."""
+    work = Workload(base, input_path)
+    miss = [work.miss() for _ in range(misses)]
+    hit = [work.hit() for _ in range(hits)]
+    return {"miss": miss, "hit": hit, "init_s": work.init_s}
+
+
+def serve(base: Path, input_path: Path) -> None:
+    """Answer {"op": "miss"|"hit"} lines with one timed ``tracker.run`` each."""
+    work = Workload(base, input_path)
+    for line in sys.stdin:
+        op = json.loads(line)["op"]
+        seconds = work.miss() if op == "miss" else work.hit()
+        print(json.dumps({"seconds": seconds, "cache_hit": op == "hit"}), flush=True)
 
 
 def construct(base: Path, again: int) -> dict[str, object]:
@@ -102,11 +137,17 @@ def main() -> None:
     runs.add_argument("--input", type=Path, required=True)
     runs.add_argument("--misses", type=int, default=20)
     runs.add_argument("--hits", type=int, default=20)
+    serving = sub.add_parser("serve")
+    serving.add_argument("--base", type=Path, required=True)
+    serving.add_argument("--input", type=Path, required=True)
     cons = sub.add_parser("construct")
     cons.add_argument("--base", type=Path, required=True)
     cons.add_argument("--again", type=int, default=3)
     args = parser.parse_args()
     logging.disable(logging.WARNING)
+    if args.mode == "serve":
+        serve(args.base, args.input.resolve())
+        return
     if args.mode == "runs":
         report = run_workload(args.base, args.input.resolve(), args.misses, args.hits)
     else:

@@ -16,18 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.datasets import DataSets
+from harness.errors import ScriptFailed, Unavailable
+from harness.json_worker import JsonWorker
 from harness.reference_env import ReferenceEnv, ensure_reference_env
 
 ANCHOR_SCRIPTS = Path(__file__).resolve().parent.parent / "anchors"
 B3SUM_INSTALL_HINT = "apt-get install -y b3sum"
-
-
-class Unavailable(Exception):
-    """A side of a comparison cannot run here yet; the message says why (shown as SKIP)."""
-
-
-class ScriptFailed(RuntimeError):
-    """A benchmark subprocess exited non-zero (shown as FAIL with the error tail)."""
+REF_HASH = "consist035_hash.py"
+__all__ = ["Context", "ScriptFailed", "Unavailable", "ours_api"]
 
 
 def ours_api(module: str, *names: str) -> list[object]:
@@ -59,6 +55,7 @@ class Context:
     warmup: int
     log: object = print
     _reference: ReferenceEnv | None = field(default=None, repr=False)
+    _worker: JsonWorker | None = field(default=None, repr=False)
 
     @classmethod
     def create(cls, repo_root: Path, *, quick: bool, log=print) -> Context:
@@ -86,6 +83,27 @@ class Context:
         if self._reference.python is None:
             raise Unavailable(f"Consist 0.3.5 venv unavailable: {self._reference.problem}")
         return self._reference.python
+
+    def reference_checksum(self, path: Path) -> float:
+        """Seconds of one Consist 0.3.5 ``compute_file_checksum(path)`` ("full").
+
+        Served by one long-lived 0.3.5 process, started on first use (``close()`` ends it).
+
+        Example: ``Anchor("Consist 0.3.5", goal, once=SelfTimed(partial(ctx.reference_checksum, p)))``.
+        """
+        if self._worker is None:
+            argv = [self.reference_python(), ANCHOR_SCRIPTS / REF_HASH, "--serve"]
+            self._worker = JsonWorker(argv, cwd=str(self.bench_dir))
+        return float(self._worker.request({"path": str(path)})["seconds"])
+
+    def close(self) -> None:
+        """Stop the reference worker, if one was started.
+
+        Example: ``try: ... finally: ctx.close()``.
+        """
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
 
     def reference_if_ready(self) -> Path | None:
         """The reference interpreter if a target already set it up, else None (no install).

@@ -1,24 +1,31 @@
 """Run ``anchors/tracker_workload.py`` on both interpreters and compare the medians.
 
-Our side runs only once ``consist.Tracker`` and ``consist.ExecutionOptions`` exist;
-until then the Consist 0.3.5 numbers still appear (SKIP rows carrying the anchor value).
+Each side is a long-lived worker (``serve`` mode) holding its own Tracker and DuckDB
+file; the harness asks them for one timed ``tracker.run`` at a time, alternating
+ours and 0.3.5, so load on the shared machine hits both alike. Our side runs only once
+``consist.Tracker`` and ``consist.ExecutionOptions`` exist; until then the Consist 0.3.5
+numbers still appear (SKIP rows carrying the anchor value).
 
 Example::
 
-    rows = compare_workload(ctx, "P5", "p5", ["--input", tiny, "--misses", "5", "--hits", "5"],
-                            [("hit", "tracker.run cache hit", speedup_at_least(20))])
+    rows = compare_workload(ctx, "P5", "p5", tiny, calls=20,
+                            cases=[("hit", "tracker.run cache hit", speedup_at_least(20))])
 """
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Sequence
+from contextlib import ExitStack
+from pathlib import Path
 
-from harness.context import Context, Unavailable, ours_api
+from harness.context import ANCHOR_SCRIPTS, Context, Unavailable, ours_api
+from harness.json_worker import JsonWorker
 from harness.row import Goal, Row, anchor_only_row, make_row
+from harness.timing import SelfTimed, time_interleaved
 
 WORKLOAD = "tracker_workload.py"
 OURS_API = ("Tracker", "ExecutionOptions")
+OURS, REFERENCE = "ours", "Consist 0.3.5"
 
 
 def ours_problem() -> str | None:
@@ -33,53 +40,56 @@ def ours_problem() -> str | None:
     return None
 
 
-def run_both(
-    ctx: Context, scratch: str, mode_args: Sequence[str], *, mode: str = "runs"
-) -> tuple[dict[str, object], dict[str, object] | None, str | None]:
-    """(reference report, our report or None, why ours did not run).
-
-    Each side gets a fresh ``.bench/work/<scratch>-<side>`` directory.
-    """
-    ref_base = ctx.scratch(f"{scratch}-consist035")
-    reference = ctx.run_script(
-        ctx.reference_python(), WORKLOAD, [mode, "--base", str(ref_base), *mode_args]
-    )
-    problem = ours_problem()
-    if problem is not None:
-        return reference, None, problem
-    ours_base = ctx.scratch(f"{scratch}-ours")
-    ours = ctx.run_script(ctx.ours_python, WORKLOAD, [mode, "--base", str(ours_base), *mode_args])
-    return reference, ours, None
-
-
 def compare_workload(
     ctx: Context,
     target: str,
     scratch: str,
-    args: Sequence[str],
+    input_path: Path,
+    *,
+    calls: int,
     cases: Sequence[tuple[str, str, Goal]],
 ) -> list[Row]:
-    """Rows for ``cases`` = (report key, measure, goal), comparing median latencies."""
-    reference, ours, problem = run_both(ctx, scratch, args)
-    rows = []
-    for key, measure, goal in cases:
-        ref_s = statistics.median(reference[key])
-        if ours is None:
-            rows.append(
-                anchor_only_row(
-                    target,
-                    measure,
-                    anchor="Consist 0.3.5",
-                    anchor_value=ref_s,
-                    goal=goal,
-                    reason=problem or "",
-                )
+    """Rows for ``cases`` = (op "hit"/"miss", measure, goal): median of ``calls`` each.
+
+    One untimed call of each op per side first (the warm-up, and the hit's priming).
+    """
+    problem = ours_problem()
+    sides = {REFERENCE: ctx.reference_python()}
+    if problem is None:
+        sides[OURS] = ctx.ours_python
+    with ExitStack() as stack:
+        workers = {
+            name: stack.enter_context(
+                _start(ctx, python, f"{scratch}-{name.split()[0].lower()}", input_path)
             )
-            continue
-        ours_s = statistics.median(ours[key])
-        rows.append(
-            make_row(
-                target, measure, ours=ours_s, anchor="Consist 0.3.5", anchor_value=ref_s, goal=goal
-            )
-        )
+            for name, python in sides.items()
+        }
+        rows = []
+        for op, measure, goal in cases:
+            fns = {name: _one_call(worker, op) for name, worker in workers.items()}
+            medians = {n: t.median for n, t in time_interleaved(fns, reps=calls, warmup=1).items()}
+            rows.append(_row(target, measure, goal, medians, problem))
     return rows
+
+
+def _start(ctx: Context, python: Path, scratch: str, input_path: Path) -> JsonWorker:
+    base = ctx.scratch(scratch)
+    argv = [python, ANCHOR_SCRIPTS / WORKLOAD, "serve", "--base", base, "--input", input_path]
+    return JsonWorker(argv, cwd=str(ctx.bench_dir))
+
+
+def _one_call(worker: JsonWorker, op: str) -> SelfTimed:
+    return SelfTimed(lambda: float(worker.request({"op": op})["seconds"]))
+
+
+def _row(
+    target: str, measure: str, goal: Goal, medians: dict[str, float], problem: str | None
+) -> Row:
+    ref_s = medians[REFERENCE]
+    if OURS not in medians:
+        return anchor_only_row(
+            target, measure, anchor=REFERENCE, anchor_value=ref_s, goal=goal, reason=problem or ""
+        )
+    return make_row(
+        target, measure, ours=medians[OURS], anchor=REFERENCE, anchor_value=ref_s, goal=goal
+    )

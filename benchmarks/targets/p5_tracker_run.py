@@ -2,7 +2,7 @@
 
 Both sides run the same script (``anchors/tracker_workload.py``, Consist 0.3 public API)
 with their own interpreter: a trivial function, a 4 KiB raw input, misses with a new
-config each call, then hits of one config.
+config each call, hits of one primed config; calls alternate between the two sides.
 
 Example::
 
@@ -25,10 +25,10 @@ CALLS_QUICK = 5
 def run(ctx: Context) -> list[Row]:
     """Median hit and miss latency, ours against Consist 0.3.5."""
     calls = CALLS_QUICK if ctx.quick else CALLS
-    tiny = ctx.data.tiny_file()
-    args = ["--input", str(tiny), "--misses", str(calls), "--hits", str(calls)]
     cases = [
         ("hit", f"tracker.run cache hit (median of {calls})", speedup_at_least(20)),
         ("miss", f"tracker.run cache miss (median of {calls})", speedup_at_least(15)),
     ]
-    return tracker_sides.compare_workload(ctx, ID, "p5", args, cases)
+    return tracker_sides.compare_workload(
+        ctx, ID, "p5", ctx.data.tiny_file(), calls=calls, cases=cases
+    )

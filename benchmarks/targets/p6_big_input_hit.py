@@ -28,8 +28,7 @@ def run(ctx: Context) -> list[Row]:
     hits = HITS_QUICK if ctx.quick else HITS
     big = ctx.data.big_file()
     size = warm_page_cache(big)
-    args = ["--input", str(big), "--misses", "0", "--hits", str(hits)]
     measure = f"tracker.run cache hit, {size >> 20} MiB input (median of {hits})"
     return tracker_sides.compare_workload(
-        ctx, ID, "p6", args, [("hit", measure, speedup_at_least(100))]
+        ctx, ID, "p6", big, calls=hits, cases=[("hit", measure, speedup_at_least(100))]
     )

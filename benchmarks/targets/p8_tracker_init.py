@@ -1,7 +1,8 @@
 """P8: ``Tracker()`` construction on an existing database: >= 10x faster than 0.3.5.
 
 Each sample is a fresh process (``import consist`` done and timed separately), so the
-first construction's one-time costs (engine, schema checks) are what is measured.
+first construction's one-time costs (engine, schema checks) are what is measured;
+samples alternate between ours and 0.3.5.
 
 Example::
 
@@ -26,11 +27,21 @@ REPEATS_IN_PROCESS = 2
 
 def run(ctx: Context) -> list[Row]:
     """Median first ``Tracker()`` per fresh process, ours against Consist 0.3.5."""
-    reference = _construct_samples(ctx, ctx.reference_python(), "p8-consist035")
     measure = "Tracker() on an existing DB (first in a fresh process)"
     goal = speedup_at_least(10)
-    ref_first = statistics.median(s["first_s"] for s in reference)
     problem = tracker_sides.ours_problem()
+    sides = {"Consist 0.3.5": ctx.reference_python()}
+    if problem is None:
+        sides["ours"] = ctx.ours_python
+    commands = {name: _prepare(ctx, python, name) for name, python in sides.items()}
+    samples: dict[str, list[dict]] = {name: [] for name in sides}
+    for rep in range(ctx.warmup + ctx.reps):  # alternate sides, one fresh process each
+        for name, (python, args) in commands.items():
+            report = ctx.run_script(python, tracker_sides.WORKLOAD, args)
+            if rep >= ctx.warmup:
+                samples[name].append(report)
+    ref = samples["Consist 0.3.5"]
+    ref_first = statistics.median(s["first_s"] for s in ref)
     if problem is not None:
         return [
             anchor_only_row(
@@ -42,32 +53,31 @@ def run(ctx: Context) -> list[Row]:
                 reason=problem,
             )
         ]
-    ours = _construct_samples(ctx, ctx.ours_python, "p8-ours")
-    ours_first = statistics.median(s["first_s"] for s in ours)
-    ours_again = statistics.median(t for s in ours for t in s["again"])
-    ref_again = statistics.median(t for s in reference for t in s["again"])
+    ours = samples["ours"]
     return [
         make_row(
-            ID, measure, ours=ours_first, anchor="Consist 0.3.5", anchor_value=ref_first, goal=goal
+            ID,
+            measure,
+            ours=statistics.median(s["first_s"] for s in ours),
+            anchor="Consist 0.3.5",
+            anchor_value=ref_first,
+            goal=goal,
         ),
         make_row(
             ID,
             "Tracker() again in the same process",
-            ours=ours_again,
+            ours=statistics.median(t for s in ours for t in s["again"]),
             anchor="Consist 0.3.5",
-            anchor_value=ref_again,
+            anchor_value=statistics.median(t for s in ref for t in s["again"]),
             goal=context_only(),
         ),
     ]
 
 
-def _construct_samples(ctx: Context, python: Path, scratch: str) -> list[dict]:
-    """Create a DB with a few runs, then time ``Tracker()`` in ``ctx.reps`` fresh processes."""
-    base = ctx.scratch(scratch)
+def _prepare(ctx: Context, python: Path, side: str) -> tuple[Path, list[str]]:
+    """Create a database with a few runs; return the ``construct`` command for it."""
+    base = ctx.scratch(f"p8-{side.split()[0].lower()}")
     tiny = str(ctx.data.tiny_file())
     setup = ["runs", "--base", str(base), "--input", tiny, "--misses", str(PRIOR_RUNS)]
     ctx.run_script(python, tracker_sides.WORKLOAD, [*setup, "--hits", "0"])
-    construct = ["construct", "--base", str(base), "--again", str(REPEATS_IN_PROCESS)]
-    for _ in range(ctx.warmup):
-        ctx.run_script(python, tracker_sides.WORKLOAD, construct)
-    return [ctx.run_script(python, tracker_sides.WORKLOAD, construct) for _ in range(ctx.reps)]
+    return python, ["construct", "--base", str(base), "--again", str(REPEATS_IN_PROCESS)]
