@@ -1,28 +1,43 @@
-"""The Python examples in docs/data.md run as written, in order, in a fresh project."""
+"""The Python examples in docs/data.md run as written, in order, in a fresh project.
+
+They run in a subprocess: the doc declares ``class Trip(SQLModel, table=True)``,
+which must not meet other tests' ``Trip`` in the shared ``SQLModel.metadata``.
+"""
 
 from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "data.md"
 BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+LOAD_CHECK = '\nassert busy["mode"].tolist() == ["car"]\n'
+VIEW_CHECK = "\nassert per_year == [(2030, 16.3)], per_year\n"
 
 
-def test_data_doc_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_data_doc_examples_run(tmp_path: Path) -> None:
     git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "init"], check=True)
-    monkeypatch.chdir(tmp_path)
     blocks = BLOCK.findall(DOC.read_text())
     assert len(blocks) >= 4
-    namespace: dict[str, object] = {}
-    for block in blocks:
-        if "tracker.views" in block and not hasattr(namespace["tracker"], "views"):
-            pytest.skip("Tracker.views is not wired to consist.data.view_registry yet")
-        exec(compile(block, str(DOC), "exec"), namespace)
-    assert namespace["per_year"] == [(2030, 16.3)]
-    assert namespace["busy"]["mode"].tolist() == ["car"]
+    probe = "from consist.tracker.tracker import Tracker; print(hasattr(Tracker, 'views'))"
+    wired = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    views_wired = wired.stdout.strip() == "True"
+    runnable = [b for b in blocks if views_wired or "tracker.views" not in b]
+    script = "\n".join(runnable) + LOAD_CHECK + (VIEW_CHECK if views_wired else "")
+    done = subprocess.run(
+        [sys.executable, "-c", script + "print('DOC-OK')"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "DOC-OK" in done.stdout
+    if not views_wired:
+        pytest.skip("ran every example except tracker.views (Tracker.views not wired yet)")
