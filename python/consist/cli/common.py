@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -36,8 +37,33 @@ __all__ = [
 _MOUNT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
+def _damage_aware(func: Callable[..., Any]) -> Callable[..., Any]:
+    # A damaged file can fail late (on the first query that reads a bad block):
+    # report it the same way as a file that cannot be opened at all.
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from consist.errors import ConsistError
+
+        try:
+            return func(*args, **kwargs)
+        except ConsistError:
+            raise
+        except Exception as exc:
+            from consist.maintenance.database import damaged, is_damage
+
+            if is_damage(exc):
+                raise damaged(kwargs.get("db_path") or "the provenance database", exc) from exc
+            raise
+
+    return wrapper
+
+
 def db_path_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--db-path PATH``: which database (else $CONSIST_DB, else ./provenance.duckdb, ...)."""
+    """``--db-path PATH``: which database (else $CONSIST_DB, else ./provenance.duckdb, ...).
+
+    Also turns DuckDB errors that mean "damaged file" into ``DatabaseDamagedError``.
+    """
+    func = _damage_aware(func)
     return click.option(
         "--db-path",
         type=click.Path(dir_okay=False, path_type=Path),

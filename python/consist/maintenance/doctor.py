@@ -99,12 +99,10 @@ def _check_file(report: DoctorReport, db_path: Path) -> bool:
     else:
         report.add("wal", "ok", "No pending write-ahead log.")
     if probe.size and not probe.header_ok:
-        report.add(
-            "file",
-            "error",
-            f"{db_path} is not a DuckDB database (its header is wrong).",
-            fix="consist db rebuild --json-dir <run_dir>/consist_runs --db-path " + str(db_path),
-        )
+        from consist.maintenance.database import damaged
+
+        err = damaged(db_path, OSError("the file does not start with a DuckDB header"))
+        report.add("file", "error", err.problem, fix=err.fix, sample=[err.cause])
         return False
     report.add("header", "ok", f"{probe.size} bytes, DuckDB header present.")
     return True

@@ -48,10 +48,19 @@ def _is_damaged(db_path: Path) -> bool:
         return False
     if not probe.header_ok:
         return True
+    from consist.maintenance.database import is_damage
+    from consist.store.maintenance.health import read_every_row
+
     try:
-        open_store(db_path)
+        store = open_store(db_path)
+        with store.db.session() as con:
+            read_every_row(con)  # a truncated file can open fine and fail on the first read
     except DatabaseDamagedError:
         return True
+    except Exception as exc:
+        if is_damage(exc):
+            return True
+        raise
     return False
 
 
@@ -72,7 +81,8 @@ def rebuild_database(
     if damaged and not dry_run:
         from consist.store import open_database
 
-        open_database(path).release()
+        # Forget the handle entirely: the new file needs its schema created on attach.
+        open_database(path).close()
         result["moved_aside"] = str(move_aside(path))
     result["damaged"] = damaged
     with task(progress, f"rebuilding ({mode})", None):
