@@ -209,3 +209,12 @@ def test_view_by_unregistered_name_is_an_attribute_error(tracker: Tracker) -> No
         registry_for(tracker).Person  # noqa: B018
     print(registry_for(tracker).Trip)  # the guide's check: registered, so no AttributeError
     assert "v_trip" not in SQLModel.metadata.tables
+
+
+def test_registered_view_class_without_a_database(tmp_path: Path, monkeypatch) -> None:
+    make_project(tmp_path, monkeypatch)
+    tracker = Tracker(run_dir=tmp_path / "runs", schemas=[Trip])
+    TripView = registry_for(tracker).Trip
+    assert TripView.__tablename__ == "v_trip"
+    with pytest.raises(RuntimeError, match="Views need a database"):
+        registry_for(tracker).refresh()

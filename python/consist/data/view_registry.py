@@ -135,6 +135,8 @@ class ViewRegistry:
         return self._schemas.get(name) or self.schema_for_key(name)
 
     def _model_for(self, schema: TableSchema) -> Any:
+        if database_of(self._tracker) is None:  # no SQL view to build; the class still maps it
+            return view(schema)
         view_name = self.create(view_name_for(schema.table_name), schema.table_name)
         return self._model_from_db(schema.name, view_name, schema)
 
