@@ -218,3 +218,15 @@ def test_registered_view_class_without_a_database(tmp_path: Path, monkeypatch) -
     assert TripView.__tablename__ == "v_trip"
     with pytest.raises(RuntimeError, match="Views need a database"):
         registry_for(tracker).refresh()
+
+
+def test_views_by_key_and_register_views(tracker: Tracker) -> None:
+    with tracker.start_run("r1", model="sim", year=2040):
+        consist.log_dataframe(pd.DataFrame({"stop": [1, 2]}), key="stops")  # files only
+    StopsView = registry_for(tracker)["stops"]  # any key, registered or not
+    with Session(tracker.engine) as session:
+        assert session.exec(select(sa.func.count()).select_from(StopsView)).one() == 2
+    with consist.use_tracker(tracker):
+        classes = consist.register_views(Trip)
+    assert set(classes) == {"Trip"} and "Trip" in registry_for(tracker)
+    assert registry_for(tracker).refresh() == ["v_trip"]
