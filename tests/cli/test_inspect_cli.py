@@ -189,3 +189,15 @@ def test_validate_detects_missing_and_changed_files(project: Project) -> None:
     assert flagged == ["./clean_004.0.csv"]
     human = consist(["validate", *base])
     assert "1 missing, 1 changed" in human.stdout
+
+
+def test_artifacts_by_config_params(project: Project) -> None:
+    base = ["artifacts", "--json", "--db-path", project.db]
+    high = consist([*base, "--param", "scale>=37", "--param", "family.even=true"]).json()
+    assert [a["container_uri"] for a in high] == ["./clean_038.0.csv"]
+    low = consist([*base, "--param", "scale<=1", "--namespace", "clean"]).json()
+    assert sorted(a["container_uri"] for a in low) == ["./clean_000.0.csv", "./clean_001.0.csv"]
+    assert consist([*base, "--param", "scale>=1", "--namespace", "other"]).json() == []
+    named = consist([*base, "--param", "family.name=sweep", "--limit", "5"]).json()
+    assert len(named) == 5
+    assert consist([*base, "--param", "scale"]).code == 2

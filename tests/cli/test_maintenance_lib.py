@@ -79,6 +79,34 @@ def test_lineage_walk_terminates_on_cycles_and_renders_safely() -> None:
     assert to_mermaid(LineageGraph(root="none")) == "flowchart LR\n"
 
 
+def test_doctor_flags_stuck_runs_orphans_and_drift(project: Project) -> None:
+    from consist.models import Run
+
+    release_all()
+    store = MetadataStore.open(project.db)
+    store.insert_run(Run(id="stuck", model_name="m"))  # status running, no end
+    store.insert_run(Run(id="orphan_child", model_name="m", status="completed",
+                         parent_run_id="gone"))  # fmt: skip
+    with store.db.transaction() as con:
+        con.execute("CREATE TABLE global_tables.legacy (consist_run_id VARCHAR, x INT)")
+        con.execute("INSERT INTO global_tables.legacy VALUES ('never_was', 1)")
+        con.execute(
+            "INSERT INTO run_artifact_link VALUES ('stuck', 'no-artifact', 'input', 'k', false)"
+        )
+    store.db.release()
+    report = consist(["db", "doctor", "--json", "--no-files", "--db-path", project.db])
+    assert report.code == 1
+    found = {f["check"]: f for f in report.json()["findings"] if f["severity"] != "ok"}
+    assert found["running_runs"]["sample"][0][0] == "stuck"
+    assert found["unfinished_runs"]["sample"][0][0] == "orphan_child"
+    assert found["dangling_parents"]["sample"][0] == ["orphan_child", "gone"]
+    assert found["orphaned_links"]["severity"] == "error"
+    assert found["global_table_schema"]["sample"][0][0] == "legacy"
+    assert found["orphaned_ingested_rows"]["sample"] == [["legacy", 1]]
+    text = consist(["db", "doctor", "--no-files", "--db-path", project.db]).stdout
+    assert "fix: consist db fix-status" in text and text.rstrip().endswith("problems found")
+
+
 def test_prune_cache_needs_delete_ingested_data(project: Project) -> None:
     with pytest.raises(ConfigError, match="--prune-cache only applies together with"):
         plan_purge(project.db, ["ingest_0"], prune_cache=True)

@@ -8,6 +8,7 @@ Example (shell):
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +38,33 @@ def _row(direction: str | None, key: str, art: Any, path: Path | None) -> dict[s
     return row
 
 
+_PARAM = re.compile(r"^([^=<>]+?)(>=|<=|=)(.*)$")
+
+
+def parse_params(values: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """``("scale>=2", "scenario=base")`` -> ``[("scale", ">=", "2"), ...]``; else usage error."""
+    parsed = []
+    for value in values:
+        match = _PARAM.match(value)
+        if match is None:
+            raise click.BadParameter(
+                f"{value!r} is not KEY=VALUE, KEY>=VALUE or KEY<=VALUE.", param_hint="--param"
+            )
+        parsed.append((match.group(1).strip(), match.group(2), match.group(3).strip()))
+    return parsed
+
+
 @click.command("artifacts")
 @click.argument("run_id", required=False)
 @click.option("--key-prefix", default=None, help="Without RUN_ID: artifacts whose key starts so.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=V|KEY>=V|KEY<=V",
+    help="Without RUN_ID: outputs of runs whose config (facet) matches (repeatable: all).",
+)
+@click.option("--namespace", default=None, help="Facet namespace for --param (default: any).")
 @click.option("--limit", type=click.IntRange(1, MAX_CLI_LIMIT), default=100, show_default=True)
 @resolution_options
 @json_option
@@ -47,6 +72,8 @@ def _row(direction: str | None, key: str, art: Any, path: Path | None) -> dict[s
 def artifacts(
     run_id: str | None,
     key_prefix: str | None,
+    params: tuple[str, ...],
+    namespace: str | None,
     limit: int,
     run_dir: Path | None,
     mounts: tuple[str, ...],
@@ -74,9 +101,14 @@ def artifacts(
             for key, art in list(group.items())[:limit]:
                 rows.append(_row(direction, key, art, locator.locate(art, run)))
     else:
-        found = store.find_artifacts(limit=None if key_prefix else limit)
+        wanted = parse_params(params)
+        if wanted:
+            found = _outputs_of_matching_runs(store, wanted, namespace)
+        else:
+            found = store.find_artifacts(limit=None if key_prefix else limit)
         if key_prefix:
-            found = [a for a in found if a.key.startswith(key_prefix)][:limit]
+            found = [a for a in found if a.key.startswith(key_prefix)]
+        found = found[:limit]
         runs = store.get_runs({a.run_id for a in found if a.run_id})
         rows = [_row(None, a.key, a, locator.locate(a, runs.get(a.run_id))) for a in found]
     if as_json:
@@ -98,6 +130,17 @@ def artifacts(
             for r in rows
         ],
     )
+
+
+def _outputs_of_matching_runs(store: Any, wanted: list, namespace: str | None) -> list[Any]:
+    from consist.store.maintenance.queries import runs_matching_params
+
+    with store.db.session() as con:
+        run_ids = runs_matching_params(con, wanted, namespace=namespace)
+    found = []
+    for run_id in run_ids:
+        found.extend(store.get_artifacts_for_run(run_id).outputs.values())
+    return list({a.id: a for a in found}.values())
 
 
 def _find_artifact(store: Any, ref: str) -> Any:

@@ -5,7 +5,8 @@ reads back with valid checksums), schema version, runs stuck in ``running``,
 runs finished without an end time, dangling parent ids, links to missing
 runs or artifacts, artifacts whose producing run is gone, artifacts no run
 uses, ingested rows of runs that no longer exist, artifact files missing on
-disk, the WAL, and the size of every table. A damaged file is one clear
+disk, ingested tables missing provenance columns (schema drift), the WAL,
+and the size of every table. A damaged file is one clear
 finding, never a traceback. ``report.healthy`` is False when any check is an
 error.
 
@@ -143,6 +144,19 @@ def _check_contents(report: DoctorReport, con: Any) -> None:
 
 
 def _check_ingested(report: DoctorReport, con: Any, health: Any) -> None:
+    drift = health.provenance_drift(con)
+    if drift:
+        report.add(
+            "global_table_schema",
+            "warning",
+            f"{len(drift)} ingested table(s) lack provenance columns.",
+            count=len(drift),
+            sample=sorted(drift.items()),
+            fix="re-ingest those tables with consist (it adds consist_run_id, "
+            "consist_artifact_id, consist_year, consist_iteration)",
+        )
+    else:
+        report.add("global_table_schema", "ok", "Ingested tables carry their provenance columns.")
     orphans = health.orphaned_ingested_rows(con)
     if orphans:
         report.add(

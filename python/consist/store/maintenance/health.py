@@ -27,6 +27,7 @@ __all__ = [
     "invariant_violations",
     "orphaned_ingested_rows",
     "ping",
+    "provenance_drift",
     "read_every_row",
     "runs_by_status",
     "schema_version",
@@ -216,6 +217,19 @@ def artifact_locations(con: Any) -> list[tuple[str, str, str, str | None, Any, s
 def all_run_ids(con: Any) -> set[str]:
     """Every run id."""
     return {r[0] for r in con.execute("SELECT id FROM run").fetchall()}
+
+
+def provenance_drift(con: Any) -> dict[str, list[str]]:
+    """``{table: missing provenance columns}`` for run_scoped tables lacking some of them."""
+    from consist.store.global_tables import PROVENANCE_COLUMNS
+
+    drift = {}
+    for table in global_tables(con):
+        if table.kind == "run_scoped":
+            missing = [name for name, _ in PROVENANCE_COLUMNS if name not in table.columns]
+            if missing:
+                drift[table.name] = missing
+    return drift
 
 
 def orphaned_ingested_rows(con: Any) -> dict[str, int]:

@@ -20,6 +20,7 @@ __all__ = [
     "artifacts_by_key_prefix",
     "escape_like",
     "run_links",
+    "runs_matching_params",
     "scenario_headers",
     "search_runs",
     "summary_figures",
@@ -144,3 +145,31 @@ def summary_figures(con: Any) -> dict[str, Any]:
             for d, n, s in drivers
         ],
     }
+
+
+def _param_clause(op: str, value: str) -> tuple[str, list[Any]]:
+    # Numbers compare numerically, true/false as booleans, anything else as text.
+    try:
+        number = float(value)
+    except ValueError:
+        number = None
+    if number is not None:
+        return f"value_num {op} ?", [number]
+    if op == "=" and value.lower() in ("true", "false"):
+        return "value_bool = ?", [value.lower() == "true"]
+    return f"value_str {op} ?", [value]
+
+
+def runs_matching_params(
+    con: Any, params: list[tuple[str, str, str]], *, namespace: str | None = None
+) -> list[str]:
+    """Run ids whose facet values satisfy every ``(key, op, value)`` (op: ``=``, ``>=``, ``<=``)."""
+    sql = "SELECT id FROM run WHERE TRUE"
+    args: list[Any] = []
+    for key, op, value in params:
+        clause, values = _param_clause(op, value)
+        scope = " AND namespace = ?" if namespace is not None else ""
+        sql += f" AND id IN (SELECT run_id FROM run_config_kv WHERE key = ?{scope} AND {clause})"
+        args += [key, *([namespace] if namespace is not None else []), *values]
+    rows = con.execute(sql + " ORDER BY created_at DESC, id DESC", args).fetchall()
+    return [r[0] for r in rows]
