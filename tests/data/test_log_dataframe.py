@@ -230,3 +230,23 @@ def test_views_by_key_and_register_views(tracker: Tracker) -> None:
         classes = consist.register_views(Trip)
     assert set(classes) == {"Trip"} and "Trip" in registry_for(tracker)
     assert registry_for(tracker).refresh() == ["v_trip"]
+
+
+def test_read_only_tracker_refuses_ingestion(tracker: Tracker, tmp_path: Path) -> None:
+    with tracker.start_run("r1", model="sim"):
+        artifact = consist.log_dataframe(pd.DataFrame(TRIPS), key="trips")
+    tracker.close()
+    reader = Tracker(
+        run_dir=tmp_path / "runs", db_path=tmp_path / "provenance.duckdb", access_mode="read_only"
+    )
+    with pytest.raises(RuntimeError, match="Ingestion forbidden in 'read_only' mode"):
+        consist.ingest(artifact, schema=Trip, tracker=reader)
+    reader.close()
+
+
+def test_a_refused_artifact_leaves_no_file(tracker: Tracker) -> None:
+    # The tracker rejects the key only when logging, after the file was written.
+    with pytest.raises(ValueError, match="Invalid artifact key"):
+        with tracker.start_run("r1", model="sim"):
+            consist.log_dataframe(pd.DataFrame(TRIPS), key="bad..key")
+    assert outputs_on_disk(tracker) == []

@@ -99,14 +99,18 @@ def log_dataframe(
     if resolved is not None:
         artifact_meta.setdefault("schema_name", resolved.name)
         artifact_meta.setdefault("table_name", resolved.table_name)
-    artifact = tracker.log_artifact(
-        target,
-        key=key,
-        direction=direction,
-        driver=driver,
-        parent_artifact_id=parent_artifact_id,
-        **artifact_meta,
-    )
+    try:
+        artifact = tracker.log_artifact(
+            target,
+            key=key,
+            direction=direction,
+            driver=driver,
+            parent_artifact_id=parent_artifact_id,
+            **artifact_meta,
+        )
+    except BaseException:
+        target.unlink(missing_ok=True)  # not recorded: leave no orphan file behind
+        raise
     if resolved is not None:
         _ingest(tracker, artifact, table, resolved, run)
     return artifact
@@ -127,6 +131,7 @@ def ingest(
     from consist.data.loaders import load_arrow
 
     tracker = tracker_of(tracker)
+    _check_ingest_allowed(tracker)
     table_name = artifact.meta.get("table_name") or artifact.key
     resolved = resolve_schema(schema, fallback_name=table_name) if schema is not None else None
     table = _to_arrow(data, resolved, False) if data is not None else load_arrow(artifact, tracker)
@@ -155,7 +160,18 @@ def _default_path(tracker: Any, key: str, driver: str) -> Path:
     return base / f"{key}.{driver}"
 
 
+def _check_ingest_allowed(tracker: Any) -> None:
+    if getattr(tracker, "access_mode", "standard") == "read_only":
+        raise ConsistRuntimeError(
+            "Ingestion forbidden in 'read_only' mode. Switch to access_mode='analysis' or "
+            "'standard'.",
+            cause="This Tracker was created with access_mode='read_only'.",
+            fix="Create the Tracker with access_mode='analysis' (ingest only) or 'standard'.",
+        )
+
+
 def _ingest(tracker: Any, artifact: Any, table: Any, schema: TableSchema, run: Any) -> int:
+    _check_ingest_allowed(tracker)
     db = database_of(tracker)
     if db is None:
         warnings.warn(
