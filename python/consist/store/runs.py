@@ -107,19 +107,25 @@ def get_runs(con: Any, run_ids: Iterable[str]) -> dict[str, Run]:
     return {run.id: run for run in map(row_to_run, rows)}
 
 
-def _newest(runs: Iterable[Run]) -> list[Run]:
-    return sorted(runs, key=lambda run: (run.created_at, run.id), reverse=True)
+def _signature_candidates(con: Any, signature: str) -> list[tuple[str, Any, bool]]:
+    # (id, created_at, cache_hit) of completed runs with this signature: executed
+    # runs first, newest first within each group.
+    # Only "signature = ? AND status = ..." in SQL: an ORDER BY/LIMIT, or a filter on
+    # the boolean cache_hit, makes DuckDB drop the index scan for a full scan
+    # (4-15 ms at 100,000 runs instead of well under 1 ms).
+    rows = con.execute(
+        "SELECT id, created_at, cache_hit FROM run WHERE signature = ? AND status = 'completed'",
+        [signature],
+    ).fetchall()
+    rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
+    return [row for row in rows if not row[2]] + [row for row in rows if row[2]]
 
 
 def find_completed_runs_by_signature(con: Any, signature: str) -> list[Run]:
     """Every completed run with this signature, executed runs first, newest first within each."""
-    # No ORDER BY/LIMIT in SQL: DuckDB then drops the index scan for a full scan
-    # (15 ms at 100,000 runs instead of 0.8 ms); the matching rows are few.
-    rows = con.execute(f"{_SELECT} WHERE signature = ? AND status = 'completed'", [signature])
-    runs = [row_to_run(row) for row in rows.fetchall()]
-    return [run for run in _newest(runs) if not run.cache_hit] + [
-        run for run in _newest(runs) if run.cache_hit
-    ]
+    order = [row[0] for row in _signature_candidates(con, signature)]
+    runs = get_runs(con, order)
+    return [runs[run_id] for run_id in order if run_id in runs]
 
 
 def find_completed_run_by_signature(con: Any, signature: str) -> Run | None:
@@ -128,12 +134,8 @@ def find_completed_run_by_signature(con: Any, signature: str) -> Run | None:
     Cache-hit runs carry the same signature; one is returned only when no executed
     run is left. Running and failed runs never match.
     """
-    sql = f"{_SELECT} WHERE signature = ? AND status = 'completed' AND NOT cache_hit"
-    rows = con.execute(sql, [signature]).fetchall()
-    if rows:
-        return _newest(map(row_to_run, rows))[0]
-    found = find_completed_runs_by_signature(con, signature)
-    return found[0] if found else None
+    candidates = _signature_candidates(con, signature)
+    return get_run(con, candidates[0][0]) if candidates else None
 
 
 def find_prior_run_for_miss(
