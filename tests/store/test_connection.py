@@ -207,9 +207,12 @@ def test_newer_schema_version_is_refused(db_path: Path) -> None:
     con.execute("CREATE TABLE consist_schema_version (version INTEGER, applied_at TIMESTAMP)")
     con.execute("INSERT INTO consist_schema_version VALUES (999, now())")
     con.close()
-    with pytest.raises(DatabaseError, match="schema version 999 is newer"):
-        with open_database(db_path).session():
-            pass
+    db = open_database(db_path)
+    for _ in range(2):  # refused every time, and the file is not left attached
+        with pytest.raises(DatabaseError, match="schema version 999 is newer"):
+            with db.session():
+                pass
+        assert not db.is_attached
 
 
 def test_closed_handle_refuses_work_and_registry_forgets_it(db_path: Path) -> None:

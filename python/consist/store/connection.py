@@ -217,8 +217,8 @@ class Database:
             )
         want_rw = not self.read_only
         if self._attached_rw is not None:
-            if self._attached_rw or not want_rw:
-                return
+            if self._attached_rw or not want_rw or self._users:
+                return  # (a read-only attachment in use by the engine is not upgraded)
             self._detach()  # upgrade a read-only attachment to read-write
         if self._root is None:
             import duckdb
@@ -231,11 +231,15 @@ class Database:
         con.execute(f'USE "{self.catalog}"')
         self._con = con
         self._attached_rw = want_rw
-        release_thread().watch(self)
         if want_rw and not self._schema_ready:
-            for hook in self._on_attach:
-                hook(con)
+            try:
+                for hook in self._on_attach:
+                    hook(con)
+            except BaseException:
+                self._detach()  # never leave a file attached whose schema was refused
+                raise
             self._schema_ready = True
+        release_thread().watch(self)
 
     def _after_use(self) -> None:
         self._last_used = time.monotonic()
