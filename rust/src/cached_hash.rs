@@ -12,12 +12,12 @@ use rayon::prelude::*;
 
 use crate::error::{CoreError, CoreResult};
 use crate::file_hash::{hash_open_file, Algorithm, Digest32};
-use crate::stat_cache::{now_ns, NewEntry, StatCache, StatKey};
+use crate::stat_cache::{now_ns, Learned, StatCache, StatKey};
 
 /// The shared state of one parallel pass over many files.
 pub struct CacheSession<'a> {
     cache: &'a StatCache,
-    new: Mutex<Vec<NewEntry>>,
+    new: Mutex<Vec<Learned>>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -33,7 +33,7 @@ impl<'a> CacheSession<'a> {
     }
 
     /// What the pass learned: (new entries, hits, misses), for `StatCache::absorb`.
-    pub fn finish(self) -> (Vec<NewEntry>, u64, u64) {
+    pub fn finish(self) -> (Vec<Learned>, u64, u64) {
         let new = self.new.into_inner().unwrap_or_else(|e| e.into_inner());
         (new, self.hits.into_inner(), self.misses.into_inner())
     }
@@ -47,8 +47,10 @@ pub fn cache_key_path(path: &Path) -> CoreResult<Vec<u8>> {
 
 /// Digest and hashed size of one file. `known` is the stat the caller
 /// already has (from a directory walk); without it the path is stat'ed here.
+/// `id` names the file when the session's new entries are absorbed.
 pub fn hash_file_cached(
     path: &Path,
+    id: usize,
     abs: &[u8],
     known: Option<StatKey>,
     algorithm: Algorithm,
@@ -82,7 +84,7 @@ pub fn hash_file_cached(
         let after = StatKey::of(&file.metadata().map_err(CoreError::at(path))?);
         if after == before {
             let mut new = session.new.lock().unwrap_or_else(|e| e.into_inner());
-            new.push((abs.to_vec(), algorithm, before, hashed_at, digest));
+            new.push((id, algorithm, before, hashed_at, digest));
         }
     }
     Ok((digest, before.size))
@@ -103,12 +105,13 @@ pub fn hash_paths_cached(
     let digests = paths
         .par_iter()
         .zip(keys.par_iter())
-        .map(|(path, abs)| {
-            hash_file_cached(path, abs, None, algorithm, Some(&session)).map(|(d, _)| d)
+        .enumerate()
+        .map(|(id, (path, abs))| {
+            hash_file_cached(path, id, abs, None, algorithm, Some(&session)).map(|(d, _)| d)
         })
         .collect::<CoreResult<Vec<_>>>();
     let learned = session.finish();
-    cache.absorb(learned);
+    cache.absorb(learned, |id| keys[id].clone())?;
     let digests = digests?;
     cache.flush()?;
     Ok(digests)

@@ -178,7 +178,7 @@ pub fn digest_directory(
                         ctime_ns: e.ctime_ns,
                     };
                     let (digest, size) =
-                        hash_file_cached(&path, &abs, Some(known), algorithm, session.as_ref())?;
+                        hash_file_cached(&path, i, &abs, Some(known), algorithm, session.as_ref())?;
                     out.digest = digest;
                     out.size = size;
                     if let Some(p) = progress {
@@ -189,7 +189,9 @@ pub fn digest_directory(
                 });
             let learned = session.map(CacheSession::finish);
             if let (Some(learned), Some(cache)) = (learned, cache.as_deref_mut()) {
-                cache.absorb(learned);
+                let path_of =
+                    |i: usize| [root_key.as_slice(), tree.rel_path(i).as_bytes()].concat();
+                cache.absorb(learned, path_of)?;
             }
             result?;
             if let Some(cache) = cache {

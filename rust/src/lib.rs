@@ -9,6 +9,7 @@ pub mod file_hash;
 pub mod glob;
 pub mod place;
 pub mod stat_cache;
+pub mod stat_table;
 pub mod threads;
 pub mod walk;
 

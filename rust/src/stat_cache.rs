@@ -12,23 +12,25 @@
 //! live entries are written to a temp file that is renamed over the cache.
 //! The cache is only an accelerator: when in doubt, a file is hashed again.
 
-use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, ErrorKind, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::MetadataExt;
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::{CoreError, CoreResult};
-use crate::fast::{ctime_ns, mtime_ns};
 use crate::file_hash::{Algorithm, Digest32};
+pub use crate::stat_table::StatKey;
+use crate::stat_table::{decode_body, CachedDigest, StatTable, CHECK_BYTES, FIXED_BODY_BYTES};
 
 const MAGIC: &[u8; 8] = b"CSTATC01";
-const FIXED_BODY_BYTES: usize = 1 + 8 * 6 + 32;
-const CHECK_BYTES: usize = 8;
 /// Compact when the log holds this many more records than live entries.
 const COMPACT_SLACK_RECORDS: usize = 4096;
+/// No real record is this long (paths are at most a few KiB): damage.
+const MAX_BODY_BYTES: usize = 1 << 20;
+/// Write new entries in batches of this many (bounds the pending memory).
+const FLUSH_BATCH_ENTRIES: usize = 65_536;
 /// Timestamp granularity assumed for filesystems with nanosecond stamps:
 /// the kernel stamps files from a coarse clock that lags by up to one tick
 /// (1-10 ms), so anything this close to the hash time is not trusted.
@@ -36,53 +38,25 @@ const FINE_GRANULARITY_NS: i64 = 20_000_000;
 /// Granularity assumed when stamps are whole seconds (ext3, some NFS, FAT has 2 s).
 const COARSE_GRANULARITY_NS: i64 = 2_000_000_000;
 
-/// The stat fields that identify an unchanged file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StatKey {
-    pub dev: u64,
-    pub ino: u64,
-    pub size: u64,
-    pub mtime_ns: i64,
-    pub ctime_ns: i64,
-}
-
-impl StatKey {
-    pub fn of(meta: &std::fs::Metadata) -> Self {
-        StatKey {
-            dev: meta.dev(),
-            ino: meta.ino(),
-            size: meta.len(),
-            mtime_ns: mtime_ns(meta),
-            ctime_ns: ctime_ns(meta),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    key: StatKey,
-    hashed_at_ns: i64,
-    digest: Digest32,
-}
-
-impl Entry {
-    /// Git's racy-clean rule: a stamp within the granularity of the moment
-    /// the file was hashed may hide a later same-size write; don't trust it.
-    fn trusted(&self) -> bool {
-        let whole_seconds =
-            self.key.mtime_ns % 1_000_000_000 == 0 && self.key.ctime_ns % 1_000_000_000 == 0;
-        let granularity = if whole_seconds {
-            COARSE_GRANULARITY_NS
-        } else {
-            FINE_GRANULARITY_NS
-        };
-        let horizon = self.hashed_at_ns.saturating_sub(granularity);
-        self.key.mtime_ns < horizon && self.key.ctime_ns < horizon
-    }
+/// Git's racy-clean rule: a stamp within the granularity of the moment the
+/// file was hashed may hide a later same-size write; don't trust it.
+fn trusted(e: &CachedDigest) -> bool {
+    let whole_seconds = e.key.mtime_ns % 1_000_000_000 == 0 && e.key.ctime_ns % 1_000_000_000 == 0;
+    let granularity = if whole_seconds {
+        COARSE_GRANULARITY_NS
+    } else {
+        FINE_GRANULARITY_NS
+    };
+    let horizon = e.hashed_at_ns.saturating_sub(granularity);
+    e.key.mtime_ns < horizon && e.key.ctime_ns < horizon
 }
 
 /// A new digest to remember: (absolute path, algorithm, stat key, hash time, digest).
 pub type NewEntry = (Vec<u8>, Algorithm, StatKey, i64, Digest32);
+
+/// A new digest learned in a parallel pass, naming its file by an id the
+/// caller can turn into the path later (no path copy per file meanwhile).
+pub type Learned = (usize, Algorithm, StatKey, i64, Digest32);
 
 /// Wall-clock time in nanoseconds, taken before a file is read.
 pub fn now_ns() -> i64 {
@@ -93,35 +67,19 @@ pub fn now_ns() -> i64 {
 }
 
 /// A loaded cache file.
-#[derive(Debug)]
 pub struct StatCache {
     path: PathBuf,
     lock_path: PathBuf,
-    maps: [HashMap<Box<[u8]>, Entry>; 2],
+    table: StatTable,
     /// Bytes of the file already merged, and the inode they came from.
     loaded_len: u64,
     loaded_ino: u64,
     records_in_file: usize,
     damaged: bool,
-    pending: Vec<u8>,
-    pending_count: usize,
+    /// Slots learned here and not written yet.
+    dirty: Vec<u32>,
     pub hits: u64,
     pub misses: u64,
-}
-
-fn slot(algorithm: Algorithm) -> usize {
-    match algorithm {
-        Algorithm::Blake3 => 0,
-        Algorithm::Sha256 => 1,
-    }
-}
-
-fn algorithm_of(byte: u8) -> Option<Algorithm> {
-    match byte {
-        0 => Some(Algorithm::Blake3),
-        1 => Some(Algorithm::Sha256),
-        _ => None,
-    }
 }
 
 impl StatCache {
@@ -133,13 +91,12 @@ impl StatCache {
         let mut cache = StatCache {
             lock_path: PathBuf::from(lock_name),
             path,
-            maps: [HashMap::new(), HashMap::new()],
+            table: StatTable::default(),
             loaded_len: 0,
             loaded_ino: 0,
             records_in_file: 0,
             damaged: false,
-            pending: Vec::new(),
-            pending_count: 0,
+            dirty: Vec::new(),
             hits: 0,
             misses: 0,
         };
@@ -156,12 +113,12 @@ impl StatCache {
 
     /// Number of live entries in memory.
     pub fn len(&self) -> usize {
-        self.maps.iter().map(HashMap::len).sum()
+        self.table.len()
     }
 
     /// True when nothing is cached.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.table.is_empty()
     }
 
     /// Pick up records other processes appended since the last look.
@@ -180,46 +137,53 @@ impl StatCache {
 
     /// The stored digest, if `key` still describes the file and the entry is trusted.
     pub fn lookup(&self, abs_path: &[u8], algorithm: Algorithm, key: &StatKey) -> Option<Digest32> {
-        let entry = self.maps[slot(algorithm)].get(abs_path)?;
-        (entry.key == *key && entry.trusted()).then_some(entry.digest)
+        let entry = self.table.get(abs_path, algorithm)?;
+        (entry.key == *key && trusted(entry)).then_some(entry.digest)
     }
 
     /// Remember new digests (written by the next `flush`).
     pub fn record(&mut self, new: impl IntoIterator<Item = NewEntry>) {
         for (path, algorithm, key, hashed_at_ns, digest) in new {
-            encode_record(
-                &mut self.pending,
-                &path,
-                algorithm,
-                &key,
-                hashed_at_ns,
-                &digest,
-            );
-            self.pending_count += 1;
-            let entry = Entry {
+            let entry = CachedDigest {
                 key,
                 hashed_at_ns,
                 digest,
             };
-            self.maps[slot(algorithm)].insert(path.into_boxed_slice(), entry);
+            if let Some(slot) = self.table.upsert(&path, algorithm, entry) {
+                self.dirty.push(slot);
+            }
         }
     }
 
-    /// Take in what a parallel pass learned: new entries, hits, misses.
-    pub fn absorb(&mut self, (new, hits, misses): (Vec<NewEntry>, u64, u64)) {
-        self.record(new);
+    /// Take in what a parallel pass learned (new entries, hits, misses);
+    /// `path_of(id)` gives each file's absolute path. Writes in batches so a
+    /// huge pass never holds everything twice.
+    pub fn absorb(
+        &mut self,
+        (learned, hits, misses): (Vec<Learned>, u64, u64),
+        path_of: impl Fn(usize) -> Vec<u8>,
+    ) -> CoreResult<()> {
         self.hits += hits;
         self.misses += misses;
+        for batch in learned.chunks(FLUSH_BATCH_ENTRIES) {
+            self.record(batch.iter().map(|&(id, algorithm, key, at, digest)| {
+                (path_of(id), algorithm, key, at, digest)
+            }));
+            if self.dirty.len() >= FLUSH_BATCH_ENTRIES {
+                self.flush()?;
+            }
+        }
+        Ok(())
     }
 
     /// Write remembered digests; a no-op when nothing changed.
     pub fn flush(&mut self) -> CoreResult<()> {
-        if self.pending.is_empty() {
+        if self.dirty.is_empty() {
             return Ok(());
         }
         let lock = self.lock(libc::LOCK_EX)?;
         self.merge_from_disk()?;
-        let slack = (self.records_in_file + self.pending_count).saturating_sub(self.len());
+        let slack = (self.records_in_file + self.dirty.len()).saturating_sub(self.len());
         if self.damaged || self.loaded_len == 0 || slack > COMPACT_SLACK_RECORDS.max(self.len()) {
             self.compact()?;
         } else {
@@ -234,37 +198,22 @@ impl StatCache {
             .append(true)
             .open(&self.path)
             .map_err(CoreError::at(&self.path))?;
-        file.write_all(&self.pending)
-            .map_err(CoreError::at(&self.path))?;
-        self.records_in_file += self.pending_count;
-        self.loaded_len += self.pending.len() as u64;
-        self.pending.clear();
-        self.pending_count = 0;
+        let mut bytes = Vec::with_capacity(self.dirty.len() * 128);
+        for &slot in &self.dirty {
+            self.table.encode_slot(slot, &mut bytes);
+        }
+        file.write_all(&bytes).map_err(CoreError::at(&self.path))?;
+        self.records_in_file += self.dirty.len();
+        self.loaded_len += bytes.len() as u64;
+        self.dirty.clear();
         Ok(())
     }
 
     fn compact(&mut self) -> CoreResult<()> {
-        let mut bytes = Vec::with_capacity(MAGIC.len() + self.len() * 140);
-        bytes.extend_from_slice(MAGIC);
-        for (index, map) in self.maps.iter().enumerate() {
-            let algorithm = if index == 0 {
-                Algorithm::Blake3
-            } else {
-                Algorithm::Sha256
-            };
-            for (path, e) in map {
-                encode_record(
-                    &mut bytes,
-                    path,
-                    algorithm,
-                    &e.key,
-                    e.hashed_at_ns,
-                    &e.digest,
-                );
-            }
-        }
         let tmp = crate::place::temp_sibling(&self.path);
-        let written = std::fs::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, &self.path));
+        let written = self
+            .write_all_entries(&tmp)
+            .and_then(|()| std::fs::rename(&tmp, &self.path));
         if let Err(e) = written {
             let _ = std::fs::remove_file(&tmp);
             return Err(CoreError::io(&self.path, e));
@@ -274,14 +223,27 @@ impl StatCache {
         self.loaded_len = meta.len();
         self.records_in_file = self.len();
         self.damaged = false;
-        self.pending.clear();
-        self.pending_count = 0;
+        self.dirty.clear();
         Ok(())
     }
 
-    /// Read what is new on disk (all of it after a compaction elsewhere).
+    fn write_all_entries(&self, tmp: &Path) -> std::io::Result<()> {
+        let mut file = std::io::BufWriter::with_capacity(1 << 20, File::create(tmp)?);
+        file.write_all(MAGIC)?;
+        let mut bytes = Vec::with_capacity(256);
+        for slot in self.table.live_slots() {
+            bytes.clear();
+            self.table.encode_slot(slot, &mut bytes);
+            file.write_all(&bytes)?;
+        }
+        file.into_inner().map_err(|e| e.into_error())?;
+        Ok(())
+    }
+
+    /// Read what is new on disk (all of it after a compaction elsewhere),
+    /// streaming, so loading never holds the whole file in memory.
     fn merge_from_disk(&mut self) -> CoreResult<()> {
-        let mut file = match File::open(&self.path) {
+        let file = match File::open(&self.path) {
             Ok(f) => f,
             Err(e) if e.kind() == ErrorKind::NotFound => {
                 self.loaded_len = 0;
@@ -298,41 +260,48 @@ impl StatCache {
             self.records_in_file = 0;
             self.damaged = false;
         }
+        self.loaded_ino = meta.ino();
+        self.loaded_len = meta.len();
         if start == meta.len() {
             return Ok(());
         }
-        let mut bytes = Vec::with_capacity((meta.len() - start) as usize);
-        file.seek(SeekFrom::Start(start))
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        reader
+            .seek(SeekFrom::Start(start))
             .map_err(CoreError::at(&self.path))?;
-        file.read_to_end(&mut bytes)
-            .map_err(CoreError::at(&self.path))?;
-        let mut offset = 0;
+        let mut reader = reader.take(meta.len() - start);
         if start == 0 {
-            if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+            let mut magic = [0u8; 8];
+            if reader.read_exact(&mut magic).is_err() || &magic != MAGIC {
                 self.damaged = true;
-                self.loaded_ino = meta.ino();
-                self.loaded_len = meta.len();
                 return Ok(());
             }
-            offset = MAGIC.len();
         }
-        while offset < bytes.len() {
-            let Some(((path, algorithm, entry), used)) = decode_record(&bytes[offset..]) else {
+        let mut buf = Vec::new();
+        loop {
+            let mut len = [0u8; 4];
+            match reader.read_exact(&mut len) {
+                Ok(()) => {}
+                Err(e) if e.kind() == ErrorKind::UnexpectedEof => break,
+                Err(e) => return Err(CoreError::io(&self.path, e)),
+            }
+            let body_len = u32::from_le_bytes(len) as usize;
+            if !(FIXED_BODY_BYTES..=MAX_BODY_BYTES).contains(&body_len) {
+                self.damaged = true;
+                break;
+            }
+            buf.resize(body_len + CHECK_BYTES, 0);
+            if reader.read_exact(&mut buf).is_err() {
+                self.damaged = true;
+                break;
+            }
+            let Some(record) = decode_body(&buf) else {
                 self.damaged = true;
                 break;
             };
-            offset += used;
+            self.table.apply(&record);
             self.records_in_file += 1;
-            let map = &mut self.maps[slot(algorithm)];
-            match map.get(path) {
-                Some(old) if old.hashed_at_ns > entry.hashed_at_ns => {}
-                _ => {
-                    map.insert(path.into(), entry);
-                }
-            }
         }
-        self.loaded_ino = meta.ino();
-        self.loaded_len = meta.len();
         Ok(())
     }
 
@@ -355,68 +324,6 @@ impl StatCache {
             }
         }
     }
-}
-
-fn encode_record(
-    out: &mut Vec<u8>,
-    path: &[u8],
-    algorithm: Algorithm,
-    key: &StatKey,
-    hashed_at_ns: i64,
-    digest: &Digest32,
-) {
-    let body_len = FIXED_BODY_BYTES + path.len();
-    out.extend_from_slice(&(body_len as u32).to_le_bytes());
-    let body_start = out.len();
-    out.push(slot(algorithm) as u8);
-    out.extend_from_slice(&key.dev.to_le_bytes());
-    out.extend_from_slice(&key.ino.to_le_bytes());
-    out.extend_from_slice(&key.size.to_le_bytes());
-    out.extend_from_slice(&key.mtime_ns.to_le_bytes());
-    out.extend_from_slice(&key.ctime_ns.to_le_bytes());
-    out.extend_from_slice(&hashed_at_ns.to_le_bytes());
-    out.extend_from_slice(digest);
-    out.extend_from_slice(path);
-    let check = blake3::hash(&out[body_start..]);
-    out.extend_from_slice(&check.as_bytes()[..CHECK_BYTES]);
-}
-
-type Decoded<'a> = ((&'a [u8], Algorithm, Entry), usize);
-
-fn decode_record(bytes: &[u8]) -> Option<Decoded<'_>> {
-    let body_len = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
-    if body_len < FIXED_BODY_BYTES {
-        return None;
-    }
-    let body = bytes.get(4..4 + body_len)?;
-    let check = bytes.get(4 + body_len..4 + body_len + CHECK_BYTES)?;
-    if &blake3::hash(body).as_bytes()[..CHECK_BYTES] != check {
-        return None;
-    }
-    let algorithm = algorithm_of(body[0])?;
-    let u64_at = |i: usize| -> Option<u64> {
-        Some(u64::from_le_bytes(
-            body.get(1 + 8 * i..9 + 8 * i)?.try_into().ok()?,
-        ))
-    };
-    let key = StatKey {
-        dev: u64_at(0)?,
-        ino: u64_at(1)?,
-        size: u64_at(2)?,
-        mtime_ns: u64_at(3)? as i64,
-        ctime_ns: u64_at(4)? as i64,
-    };
-    let hashed_at_ns = u64_at(5)? as i64;
-    let digest: Digest32 = body.get(49..81)?.try_into().ok()?;
-    let entry = Entry {
-        key,
-        hashed_at_ns,
-        digest,
-    };
-    Some((
-        (&body[FIXED_BODY_BYTES..], algorithm, entry),
-        4 + body_len + CHECK_BYTES,
-    ))
 }
 
 #[cfg(test)]
