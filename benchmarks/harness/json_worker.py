@@ -75,7 +75,9 @@ class JsonWorker:
         self._stderr.close()
 
     def _name(self) -> str:
-        return " ".join(a.rsplit("/", 1)[-1] for a in self._argv[:3])
+        # e.g. ".venv/bin/python tracker_workload.py serve": which interpreter matters
+        interpreter = "/".join(self._argv[0].split("/")[-3:])
+        return " ".join([interpreter, *(a.rsplit("/", 1)[-1] for a in self._argv[1:3])])
 
     def _stderr_tail(self) -> str:
         self._stderr.seek(0)
