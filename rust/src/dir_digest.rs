@@ -151,7 +151,13 @@ pub fn digest_directory(
             if let Some(cache) = cache.as_deref_mut() {
                 cache.refresh()?;
                 root_key = cache_key_path(root)?;
-                root_key.push(b'/');
+                // "/data/" and "/data" must give the same keys as hash_file does.
+                while root_key.len() > 1 && root_key.ends_with(b"/") {
+                    root_key.pop();
+                }
+                if !root_key.ends_with(b"/") {
+                    root_key.push(b'/');
+                }
             }
             let session = cache.as_deref().map(CacheSession::new);
             let result = entries

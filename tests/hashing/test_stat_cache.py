@@ -121,6 +121,10 @@ def test_directory_digest_with_warm_cache(tmp_path: pathlib.Path) -> None:
     assert _native.core.debug_bytes_read() == read_before
     assert warm.digest == cold.digest == digest_directory(tree).digest
     assert cache.stats() == {"hits": 50, "misses": 50, "entries": 50}
+    # Keys are absolute paths, shared with hash_file and independent of a trailing "/".
+    assert hash_file(tree / "sub" / "f0", stat_cache=cache) == warm.entries[1].digest
+    digest_directory(str(tree) + "/", stat_cache=cache)
+    assert cache.stats() == {"hits": 101, "misses": 50, "entries": 50}
     (tree / "sub" / "f3").write_bytes(b"changed")
     assert digest_directory(tree, stat_cache=cache).digest != cold.digest
     assert cache.stats()["misses"] == 51
