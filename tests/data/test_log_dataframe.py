@@ -250,3 +250,18 @@ def test_a_refused_artifact_leaves_no_file(tracker: Tracker) -> None:
         with tracker.start_run("r1", model="sim"):
             consist.log_dataframe(pd.DataFrame(TRIPS), key="bad..key")
     assert outputs_on_disk(tracker) == []
+
+
+def test_cache_hit_that_hands_back_the_cached_artifact_keeps_its_rows(tracker: Tracker) -> None:
+    from consist.workflow.trace import trace
+
+    target = tracker.run_dir / "shared" / "trips.parquet"
+    for _ in range(2):  # the second trace is a cache hit; its body runs again
+        with trace(tracker, "make_trips", config={"n": 3}, year=2031):
+            consist.log_dataframe(pd.DataFrame(TRIPS), key="trips", schema=Trip, path=target)
+    runs = tracker.find_runs(model="make_trips")
+    producer = next(r for r in runs if not r.cache_hit)
+    assert len(runs) == 2 and any(r.cache_hit for r in runs)
+    assert hot_rows(
+        tracker, "SELECT consist_run_id, count(*) FROM global_tables.trip GROUP BY 1"
+    ) == [(producer.id, 3)]

@@ -112,7 +112,12 @@ def log_dataframe(
         target.unlink(missing_ok=True)  # not recorded: leave no orphan file behind
         raise
     if resolved is not None:
-        _ingest(tracker, artifact, table, resolved, run)
+        if artifact.run_id not in (None, run.id):
+            # A cache hit handed back the cached run's artifact: its rows belong to
+            # the run that produced it, and are only (re)ingested if missing.
+            _ingest_if_missing(tracker, artifact, table, resolved)
+        else:
+            _ingest(tracker, artifact, table, resolved, run)
     return artifact
 
 
@@ -153,6 +158,20 @@ def _to_arrow(df: Any, schema: TableSchema | None, index: bool) -> Any:
             raise
         others = [g for g in exc.got if g != column.label] or list(exc.got)
         raise type_mismatch(column, ", ".join(others), schema) from exc
+
+
+def _ingest_if_missing(tracker: Any, artifact: Any, table: Any, schema: TableSchema) -> None:
+    from consist.store import global_tables as gt
+
+    db = database_of(tracker)
+    if db is not None:
+        with db.session() as con:
+            if gt.table_columns(con, schema.table_name) is not None and gt.artifact_row_count(
+                con, schema.table_name, artifact.id
+            ):
+                return
+    producer = tracker.get_run(artifact.run_id) if hasattr(tracker, "get_run") else None
+    _ingest(tracker, artifact, table, schema, producer)
 
 
 def _default_path(tracker: Any, key: str, driver: str) -> Path:
