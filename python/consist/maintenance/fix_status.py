@@ -5,7 +5,8 @@ mark it ``failed``. The reason goes into ``meta["status_fix_reason"]`` (with
 the previous status and the time of the fix), finished statuses get an end
 time if they lack one, and going back to ``running`` needs ``force`` (a
 running run is never a cache hit, so this is rarely what you want). The
-run's JSON snapshot is updated too, so a later ``db rebuild`` keeps the fix.
+run's JSON snapshot in ``json_dir`` (the CLI's ``--run-dir``/consist_runs) is
+updated too, so a later ``db rebuild`` keeps the fix.
 
 Example:
     >>> import tempfile, pathlib
@@ -34,11 +35,9 @@ FIXABLE_STATUSES = ("running", "completed", "failed")
 
 
 def _snapshot_for(run: Any, json_dirs: list[Path]) -> Path | None:
-    from consist.store.snapshots import SNAPSHOT_DIRNAME, safe_run_id
+    from consist.store.snapshots import safe_run_id
 
-    recorded = run.meta.get("_physical_run_dir") or run.meta.get("run_dir")
-    dirs = json_dirs + ([Path(recorded) / SNAPSHOT_DIRNAME] if recorded else [])
-    for folder in dirs:
+    for folder in json_dirs:
         path = folder / f"{safe_run_id(run.id)}.json"
         if path.is_file():
             return path

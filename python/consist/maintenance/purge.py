@@ -3,7 +3,8 @@
 ``plan_purge`` works out, without changing anything, what a purge removes:
 the runs (and, unless ``children=False``, every run below them via
 ``parent_run_id``), their links and facet rows, artifacts no remaining run
-uses, their JSON snapshots, and optionally ingested rows, unscoped cache
+uses, their JSON snapshots (in ``json_dir``, ``run_dir``, and with ``trust_db`` the
+run directory each run recorded), and optionally ingested rows, unscoped cache
 rows and files. ``execute_purge`` carries out exactly that plan: all database
 deletes in one transaction, then snapshots and files.
 
@@ -122,14 +123,16 @@ def _plan_ingested(con: Any, plan: PurgePlan, prune_cache: bool) -> None:
         plan.cache_notes.append("--prune-cache: no unscoped_cache tables to prune.")
 
 
-def _snapshot_files(runs: Mapping[str, Any], json_dirs: list[Path]) -> list[str]:
+def _snapshot_files(runs: Mapping[str, Any], json_dirs: list[Path], trust_db: bool) -> list[str]:
     from consist.store.snapshots import SNAPSHOT_DIRNAME, safe_run_id
 
     found = []
     for run_id, run in runs.items():
         dirs = list(json_dirs)
+        # The run directory a run recorded is only used on request: in a copied
+        # database it points at the original's snapshots.
         recorded = run.meta.get("_physical_run_dir") or run.meta.get("run_dir")
-        if recorded:
+        if recorded and trust_db:
             dirs.append(Path(recorded) / SNAPSHOT_DIRNAME)
         for folder in dict.fromkeys(dirs):
             path = folder / f"{safe_run_id(run_id)}.json"
@@ -203,7 +206,7 @@ def plan_purge(
         dirs = [Path(json_dir)] if json_dir else []
         if run_dir:
             dirs.append(Path(run_dir) / SNAPSHOT_DIRNAME)
-        plan.snapshots = _snapshot_files(runs, dirs)
+        plan.snapshots = _snapshot_files(runs, dirs, trust_db)
         if delete_files:
             locator = ArtifactLocator(run_dir, mounts, trust_db=trust_db)
             _plan_files(con, plan, locator, runs, Path(plan.db_path))
