@@ -244,3 +244,16 @@ def test_bench_quick_json(tmp_path: Path) -> None:
     blake3 = next(r for r in report["rows"] if r["name"] == "hash_file blake3")
     assert blake3["unit"] == "GB/s" and blake3["reference_name"] == "page-cache read"
     assert list(tmp_path.iterdir()) == []  # scratch data removed
+
+
+def test_purge_in_a_copied_database_leaves_the_original_snapshots(
+    project: Project, built_project: Project
+) -> None:
+    original = built_project.json_dir / f"{project.ingest_ids[2]}.json"
+    dry = consist(["db", "purge", project.ingest_ids[2], "--dry-run", "--json", "--trust-db",
+                   "--db-path", project.db])  # fmt: skip
+    assert dry.json()["snapshots"] == [str(original)]  # the recorded run dir, on request only
+    done = consist(["db", "purge", project.ingest_ids[2], "--yes", "--db-path", project.db])
+    assert done.code == 0, done.stderr
+    assert original.exists()
+    assert (project.json_dir / original.name).exists()  # not found without --run-dir: kept
