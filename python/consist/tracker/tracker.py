@@ -21,9 +21,11 @@ from consist.tracker import lifecycle
 from consist.tracker.hooks import HookRegistry
 from consist.tracker.memory import RunMemory
 from consist.tracker.queries import TrackerQueries
+from consist.tracker.recovery_methods import TrackerRecovery
 from consist.tracker.state import ActiveRun
 from consist.tracker.tracker_artifacts import TrackerArtifacts
 from consist.tracker.uris import PathMapper, UriResolver
+from consist.tracker.workflow_methods import TrackerWorkflow
 
 __all__ = ["Tracker"]
 
@@ -31,7 +33,7 @@ ACCESS_MODES = ("standard", "analysis", "read_only")
 STAT_CACHE_RELPATH = Path(".consist") / "statcache"
 
 
-class Tracker(TrackerQueries, TrackerArtifacts):
+class Tracker(TrackerQueries, TrackerArtifacts, TrackerWorkflow, TrackerRecovery):
     """Records runs and their artifacts, and reuses completed runs as a cache.
 
     ``db_path`` is the embedded DuckDB provenance database (opened on first
@@ -312,6 +314,9 @@ class Tracker(TrackerQueries, TrackerArtifacts):
         """
         from consist.tracker.execute import run_step
 
+        step = getattr(fn, "__consist_step__", None)
+        if step is not None:  # consist.define_step defaults; the call's arguments win
+            name, kwargs = step.apply(fn, name, kwargs, tracker=self)
         return run_step(self, fn, name, **kwargs)
 
     # -- hooks ---------------------------------------------------------------
@@ -348,6 +353,19 @@ class Tracker(TrackerQueries, TrackerArtifacts):
         if run is None:
             return self._require_active("get the run artifact dir").artifact_dir
         return self._artifact_dir_for(run, run.meta.get("artifact_dir"))
+
+    def log_dataframe(self, df: Any, key: str, schema: Any = None, **kwargs: Any) -> Artifact:
+        """Write a pandas/Polars/Arrow frame as an output of the open run; ingest it with a schema.
+
+        Delegates to ``consist.data.dataframe_logging.log_dataframe`` (options there).
+
+        Example:
+            >>> with tracker.start_run("ingest_data", model="example"):  # doctest: +SKIP
+            ...     tracker.log_dataframe(df, key="data", schema=MySchema)
+        """
+        from consist.data.dataframe_logging import log_dataframe
+
+        return log_dataframe(self, df, key, schema, **kwargs)
 
     def _artifact_dir_for(self, run: Run, override: str | os.PathLike[str] | None) -> Path:
         from consist.tracker.run_dirs import artifact_dir_for
