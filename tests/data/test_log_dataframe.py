@@ -265,3 +265,12 @@ def test_cache_hit_that_hands_back_the_cached_artifact_keeps_its_rows(tracker: T
     assert hot_rows(
         tracker, "SELECT consist_run_id, count(*) FROM global_tables.trip GROUP BY 1"
     ) == [(producer.id, 3)]
+
+
+def test_inputs_only_fallback_inside_a_later_run(tracker: Tracker) -> None:
+    with tracker.start_run("producer", model="sim"):
+        artifact = consist.log_dataframe(pd.DataFrame(TRIPS), key="trips", schema=Trip)
+    artifact.path.unlink()
+    with tracker.start_run("consumer", model="sim"):
+        frame = consist.load_df(artifact)  # default db_fallback="inputs-only"
+    assert sorted(frame["id"]) == [1, 2, 3]

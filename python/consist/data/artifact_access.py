@@ -6,8 +6,8 @@ optional: an artifact fetched through a tracker resolves its own path, and the
 current tracker (if any) is used for database access.
 
 ``db_fallback`` decides when ingested rows may stand in for a missing file:
-``"inputs-only"`` (default: only for an input of the run in progress),
-``"always"``, or ``"never"``.
+``"inputs-only"`` (default: only inside an active run, for artifacts that run
+did not produce, i.e. its inputs), ``"always"``, or ``"never"``.
 
 Example:
     >>> import pyarrow as pa, tempfile, pathlib
@@ -133,11 +133,10 @@ def _artifact_path(artifact: Any, tracker: Any) -> Path | None:
 
 
 def _is_current_input(tracker: Any, artifact: Any) -> bool:
+    # Inside a run, anything the run did not produce itself is read as an input
+    # (upstream outputs, exogenous files): that is what "inputs-only" allows.
     run = getattr(tracker, "current_run", None)
-    if run is None:
-        return False
-    inputs = tracker.get_artifacts_for_run(run.id).inputs
-    return any(getattr(a, "id", None) == artifact.id for a in inputs.values())
+    return run is not None and artifact.run_id != run.id
 
 
 def _ingested_rows(tracker: Any, artifact: Any) -> Any:
