@@ -100,7 +100,7 @@ def inspect(
     json_dir: Path | None, run_dir: Path | None, as_json: bool, db_path: Path | None
 ) -> None:
     """Totals, runs by status, orphans, ingested tables, size, snapshot parity."""
-    from consist.maintenance.inspect import inspect_database
+    from consist.maintenance.overview import inspect_database
 
     if json_dir is None and run_dir is not None:
         json_dir = run_dir / "consist_runs"
