@@ -119,3 +119,18 @@ def test_bytes_read_counter_counts_content(sized_files) -> None:
     before = _native.core.debug_bytes_read()
     hash_file(sized_files[KIB])
     assert _native.core.debug_bytes_read() - before == KIB
+
+
+def test_hash_bytes_matches_blake3_and_derive_key() -> None:
+    from consist.hashing import hash_bytes
+
+    data = bytes(range(256)) * 20  # above the GIL-release threshold
+    assert hash_bytes(data).value == blake3.blake3(data).digest()
+    keyed = hash_bytes(data, context="consist test v1")
+    assert keyed.value == blake3.blake3(data, derive_key_context="consist test v1").digest()
+    assert hash_bytes(b"x", context="a v1") != hash_bytes(b"x", context="b v1")
+    assert hash_bytes(bytearray(b"x")) == hash_bytes(b"x")
+    with pytest.raises(ConfigError):
+        hash_bytes("text")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError):
+        hash_bytes(b"x", context="")

@@ -42,6 +42,32 @@ pub fn hash_files<'py>(
     Ok(digests.iter().map(|d| PyBytes::new(py, d)).collect())
 }
 
+/// Below this size, releasing the GIL costs more than hashing
+/// (the same threshold blake3-py uses).
+const DETACH_MIN_BYTES: usize = 2048;
+
+/// BLAKE3 of in-memory bytes; with `context`, BLAKE3 `derive_key(context)`
+/// (domain separation for identity records).
+#[pyfunction]
+#[pyo3(signature = (data, /, *, context=None))]
+pub fn hash_bytes<'py>(py: Python<'py>, data: &[u8], context: Option<&str>) -> Bound<'py, PyBytes> {
+    let hash = || match context {
+        Some(context) => {
+            let mut hasher = blake3::Hasher::new_derive_key(context);
+            hasher.update(data);
+            *hasher.finalize().as_bytes()
+        }
+        None => *blake3::hash(data).as_bytes(),
+    };
+    // `data` borrows an immutable `bytes` object the caller keeps alive.
+    let digest = if data.len() >= DETACH_MIN_BYTES {
+        py.detach(hash)
+    } else {
+        hash()
+    };
+    PyBytes::new(py, &digest)
+}
+
 /// Metadata identity of one file (`fast` strategy).
 #[pyfunction]
 #[pyo3(signature = (path, /))]

@@ -15,6 +15,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(hashing::hash_file, m)?)?;
     m.add_function(wrap_pyfunction!(hashing::hash_files, m)?)?;
     m.add_function(wrap_pyfunction!(hashing::fast_file_identity, m)?)?;
+    m.add_function(wrap_pyfunction!(hashing::hash_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(hashing::debug_bytes_read, m)?)?;
     m.add_function(wrap_pyfunction!(hashing::debug_raise_error, m)?)?;
     m.add_function(wrap_pyfunction!(directory::digest_directory, m)?)?;
