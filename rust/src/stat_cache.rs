@@ -330,6 +330,16 @@ impl StatCache {
 mod tests {
     use super::*;
 
+    fn new(path: &str, algorithm: Algorithm, mtime_ns: i64, at: i64, fill: u8) -> NewEntry {
+        (
+            path.as_bytes().to_vec(),
+            algorithm,
+            key(mtime_ns),
+            at,
+            [fill; 32],
+        )
+    }
+
     fn key(mtime_ns: i64) -> StatKey {
         StatKey {
             dev: 1,
@@ -344,18 +354,11 @@ mod tests {
     fn records_survive_reopen_and_racy_entries_are_not_trusted() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache");
+        let (old, now) = (1_000_000_123, now_ns());
         let mut cache = StatCache::open(&path).unwrap();
-        let old = 1_000_000_123;
-        let now = now_ns();
         cache.record([
-            (b"/a".to_vec(), Algorithm::Blake3, key(old), now, [7; 32]),
-            (
-                b"/racy".to_vec(),
-                Algorithm::Blake3,
-                key(now - 1_000),
-                now,
-                [8; 32],
-            ),
+            new("/a", Algorithm::Blake3, old, now, 7),
+            new("/racy", Algorithm::Blake3, now - 1_000, now, 8),
         ]);
         cache.flush().unwrap();
         let reopened = StatCache::open(&path).unwrap();
@@ -379,25 +382,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache");
         let mut cache = StatCache::open(&path).unwrap();
-        cache.record([(
-            b"/a".to_vec(),
-            Algorithm::Blake3,
-            key(5_000_000_001),
-            now_ns(),
-            [1; 32],
-        )]);
+        cache.record([new("/a", Algorithm::Blake3, 5_000_000_001, now_ns(), 1)]);
         cache.flush().unwrap();
         let mut file = OpenOptions::new().append(true).open(&path).unwrap();
         file.write_all(b"\x40\0\0\0garbage").unwrap();
         let mut again = StatCache::open(&path).unwrap();
         assert!(again.damaged && again.len() == 1);
-        again.record([(
-            b"/b".to_vec(),
-            Algorithm::Sha256,
-            key(5_000_000_001),
-            now_ns(),
-            [2; 32],
-        )]);
+        again.record([new("/b", Algorithm::Sha256, 5_000_000_001, now_ns(), 2)]);
         again.flush().unwrap();
         let clean = StatCache::open(&path).unwrap();
         assert!(!clean.damaged && clean.len() == 2);
