@@ -45,6 +45,20 @@ pub fn cache_key_path(path: &Path) -> CoreResult<Vec<u8>> {
     Ok(abs.as_os_str().as_bytes().to_vec())
 }
 
+impl CacheSession<'_> {
+    /// The cached digest if trusted; counts the hit or the miss.
+    pub fn lookup(&self, abs: &[u8], algorithm: Algorithm, key: &StatKey) -> Option<Digest32> {
+        let found = self.cache.lookup(abs, algorithm, key);
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+}
+
 /// Digest and hashed size of one file. `known` is the stat the caller
 /// already has (from a directory walk); without it the path is stat'ed here.
 /// `id` names the file when the session's new entries are absorbed.
@@ -52,40 +66,40 @@ pub fn hash_file_cached(
     path: &Path,
     id: usize,
     abs: &[u8],
-    known: Option<StatKey>,
+    algorithm: Algorithm,
+    session: &CacheSession<'_>,
+) -> CoreResult<(Digest32, u64)> {
+    let key = StatKey::of(&std::fs::metadata(path).map_err(CoreError::at(path))?);
+    if let Some(digest) = session.lookup(abs, algorithm, &key) {
+        return Ok((digest, key.size));
+    }
+    hash_file_uncached(path, id, key, algorithm, Some(session))
+}
+
+/// Read and hash one file (after a cache miss, or with no cache); with a
+/// session, remember the digest unless the file changed while being read.
+pub fn hash_file_uncached(
+    path: &Path,
+    id: usize,
+    known: StatKey,
     algorithm: Algorithm,
     session: Option<&CacheSession<'_>>,
 ) -> CoreResult<(Digest32, u64)> {
-    if let Some(session) = session {
-        let key = match known {
-            Some(key) => key,
-            None => StatKey::of(&std::fs::metadata(path).map_err(CoreError::at(path))?),
-        };
-        if let Some(digest) = session.cache.lookup(abs, algorithm, &key) {
-            session.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok((digest, key.size));
-        }
-        session.misses.fetch_add(1, Ordering::Relaxed);
-    }
     let hashed_at = now_ns();
     let file = File::open(path).map_err(CoreError::at(path))?;
     let Some(session) = session else {
         // No cache: the walk's size is enough to pick read vs mmap; skip fstat.
-        let size = match known {
-            Some(key) => key.size,
-            None => file.metadata().map_err(CoreError::at(path))?.len(),
-        };
-        return Ok((hash_open_file(&file, size, path, algorithm)?, size));
+        return Ok((
+            hash_open_file(&file, known.size, path, algorithm)?,
+            known.size,
+        ));
     };
     let before = StatKey::of(&file.metadata().map_err(CoreError::at(path))?);
     let digest = hash_open_file(&file, before.size, path, algorithm)?;
-    {
-        // A file that changed while we read it is not remembered.
-        let after = StatKey::of(&file.metadata().map_err(CoreError::at(path))?);
-        if after == before {
-            let mut new = session.new.lock().unwrap_or_else(|e| e.into_inner());
-            new.push((id, algorithm, before, hashed_at, digest));
-        }
+    let after = StatKey::of(&file.metadata().map_err(CoreError::at(path))?);
+    if after == before {
+        let mut new = session.new.lock().unwrap_or_else(|e| e.into_inner());
+        new.push((id, algorithm, before, hashed_at, digest));
     }
     Ok((digest, before.size))
 }
@@ -107,7 +121,7 @@ pub fn hash_paths_cached(
         .zip(keys.par_iter())
         .enumerate()
         .map(|(id, (path, abs))| {
-            hash_file_cached(path, id, abs, None, algorithm, Some(&session)).map(|(d, _)| d)
+            hash_file_cached(path, id, abs, algorithm, &session).map(|(d, _)| d)
         })
         .collect::<CoreResult<Vec<_>>>();
     let learned = session.finish();

@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use crate::cached_hash::{cache_key_path, hash_file_cached, CacheSession};
+use crate::cached_hash::{cache_key_path, hash_file_uncached, CacheSession};
 use crate::error::CoreResult;
 use crate::fast::fast_identity;
 use crate::file_hash::{hash_bytes, Algorithm, Digest32};
@@ -164,18 +164,11 @@ pub fn digest_directory(
                 .par_iter_mut()
                 .zip(tree.entries.par_iter())
                 .enumerate()
-                .try_for_each(|(i, (out, e))| {
+                .try_for_each_init(Vec::new, |abs, (i, (out, e))| {
                     if e.kind != Kind::File {
                         return Ok(());
                     }
                     let rel = tree.rel_path(i);
-                    let path = tree.root.join(rel);
-                    let mut abs = Vec::new();
-                    if session.is_some() {
-                        abs.reserve(root_key.len() + rel.len());
-                        abs.extend_from_slice(&root_key);
-                        abs.extend_from_slice(rel.as_bytes());
-                    }
                     let known = StatKey {
                         dev: e.dev,
                         ino: e.ino,
@@ -183,8 +176,19 @@ pub fn digest_directory(
                         mtime_ns: e.mtime_ns,
                         ctime_ns: e.ctime_ns,
                     };
+                    abs.clear();
+                    if let Some(session) = &session {
+                        // Hits (the common case when warm) build no PathBuf at all.
+                        abs.extend_from_slice(&root_key);
+                        abs.extend_from_slice(rel.as_bytes());
+                        if let Some(digest) = session.lookup(abs, algorithm, &known) {
+                            out.digest = digest;
+                            return Ok(());
+                        }
+                    }
+                    let path = tree.root.join(rel);
                     let (digest, size) =
-                        hash_file_cached(&path, i, &abs, Some(known), algorithm, session.as_ref())?;
+                        hash_file_uncached(&path, i, known, algorithm, session.as_ref())?;
                     out.digest = digest;
                     out.size = size;
                     if let Some(p) = progress {

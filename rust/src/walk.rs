@@ -224,16 +224,25 @@ fn visit(
     if any_matches(&options.exclude, rel, is_dir) {
         return Ok(());
     }
-    let path = child.entry.path();
+    // Built only when needed: a PathBuf per file would cost more than its stat.
+    let path = || child.entry.path();
     let name_len = child.key.len() - usize::from(is_dir);
-    check_name(&child.key[..name_len], &path)?;
+    if let Err(reason) = check_name(&child.key[..name_len]) {
+        return Err(CoreError::InvalidPath {
+            path: path(),
+            reason: reason.into(),
+        });
+    }
     let included = included || any_matches(&options.include, rel, is_dir);
+    let meta = child
+        .entry
+        .metadata()
+        .map_err(|e| CoreError::io(path(), e))?;
     if is_dir {
-        let meta = child.entry.metadata().map_err(CoreError::at(&path))?;
         let mark = walk.len();
         walk.push(rel, entry_of(Kind::Dir, &meta, 0));
         let mut sub = rel.to_string();
-        walk_dir(&path, &mut sub, included, options, walk)?;
+        walk_dir(&path(), &mut sub, included, options, walk)?;
         // With include patterns, keep a folder only if something inside it was kept.
         if !options.include.is_empty() && !included && walk.len() == mark + 1 {
             walk.truncate(mark);
@@ -244,28 +253,26 @@ fn visit(
         return Ok(());
     }
     if child.file_type.is_file() {
-        let meta = child.entry.metadata().map_err(CoreError::at(&path))?;
         walk.push(rel, entry_of(Kind::File, &meta, meta.len()));
     } else if child.file_type.is_symlink() {
         if options.symlinks == SymlinkPolicy::Error {
-            return Err(CoreError::SymlinkRejected { path });
+            return Err(CoreError::SymlinkRejected { path: path() });
         }
-        let target = fs::read_link(&path).map_err(CoreError::at(&path))?;
+        let target = fs::read_link(path()).map_err(|e| CoreError::io(path(), e))?;
         let target = target
             .into_os_string()
             .into_string()
             .map_err(|_| CoreError::InvalidPath {
-                path: path.clone(),
+                path: path(),
                 reason: "symbolic link target is not valid UTF-8".into(),
             })?;
-        let meta = child.entry.metadata().map_err(CoreError::at(&path))?;
         let mut entry = entry_of(Kind::Symlink, &meta, target.len() as u64);
         entry.executable = false;
         walk.link_targets.push((walk.len(), target));
         walk.push(rel, entry);
     } else {
         return Err(CoreError::InvalidPath {
-            path,
+            path: path(),
             reason: "is not a regular file, folder or symbolic link (fifo, socket or device)"
                 .into(),
         });
@@ -296,19 +303,15 @@ fn read_children(dir: &Path, options: &WalkOptions) -> CoreResult<Vec<Child>> {
     Ok(children)
 }
 
-/// Reject names a digest cannot carry unambiguously.
-pub fn check_name(name: &[u8], path: &Path) -> CoreResult<()> {
-    let reason = if name.contains(&0) {
-        "name contains a NUL byte"
+/// Reject names a digest cannot carry unambiguously; returns the reason.
+pub fn check_name(name: &[u8]) -> Result<(), &'static str> {
+    if name.contains(&0) {
+        Err("name contains a NUL byte")
     } else if std::str::from_utf8(name).is_err() {
-        "name is not valid UTF-8"
+        Err("name is not valid UTF-8")
     } else {
-        return Ok(());
-    };
-    Err(CoreError::InvalidPath {
-        path: path.to_path_buf(),
-        reason: reason.into(),
-    })
+        Ok(())
+    }
 }
 
 fn entry_of(kind: Kind, meta: &Metadata, size: u64) -> WalkEntry {
