@@ -163,3 +163,30 @@ def test_every_registered_command_resolves() -> None:
     ctx = click.Context(cli)
     for name in COMMANDS:
         assert isinstance(cli.get_command(ctx, name), click.Command)
+
+
+class _FakeProgress:
+    """Counters that advance over time, like the Rust ProgressHandle (no real tree needed)."""
+
+    def __init__(self, total_files: int) -> None:
+        self.total_files = total_files
+        self.calls = 0
+
+    def snapshot(self) -> tuple[int, int, int, int]:
+        self.calls += 1
+        done = min(self.total_files, self.calls * 1000)
+        return (self.total_files, done * 10, done, done * 10)
+
+
+def test_progress_bar_follows_the_counters_until_the_work_ends() -> None:
+    import threading
+    import time
+
+    from consist.cli import hash as hash_cli
+
+    worker = threading.Thread(target=time.sleep, args=(0.35,))
+    worker.start()
+    fake = _FakeProgress(total_files=hash_cli.PROGRESS_MIN_FILES * 3)
+    hash_cli._draw_progress(worker, fake)  # draws on stderr (not a terminal here)
+    assert not worker.is_alive()
+    assert fake.calls >= 3  # polled while the work ran

@@ -237,23 +237,22 @@ def _draw_progress(worker: threading.Thread, progress: Any) -> None:
     from rich.progress import (
         BarColumn,
         DownloadColumn,
+        MofNCompleteColumn,
         Progress,
         TextColumn,
         TimeRemainingColumn,
         TransferSpeedColumn,
     )
 
-    columns = (
-        TextColumn("digesting"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-    )
+    # Big files: count bytes; many small files: count files.
+    by_bytes = total_bytes >= PROGRESS_MIN_BYTES
+    amount = (DownloadColumn(), TransferSpeedColumn()) if by_bytes else (MofNCompleteColumn(),)
+    columns = (TextColumn("digesting"), BarColumn(), *amount, TimeRemainingColumn())
+    field = 3 if by_bytes else 2
     with Progress(*columns, console=_console(stderr=True), transient=True) as bar:
-        task = bar.add_task("digest", total=max(total_bytes, 1))
+        task = bar.add_task("digest", total=max(total_bytes if by_bytes else total_files, 1))
         while worker.is_alive():
-            bar.update(task, completed=progress.snapshot()[3])
+            bar.update(task, completed=progress.snapshot()[field])
             worker.join(_POLL_SECONDS)
 
 
