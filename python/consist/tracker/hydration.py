@@ -7,7 +7,9 @@
   those destinations. If one cannot be placed, ``cache_hydration_failure``
   decides: ``"warn"`` keeps the hit, ``"miss"`` runs the step instead.
 * ``inputs-missing``: before running, inputs produced by earlier runs that
-  are missing on disk are restored from their recovery roots when possible.
+  are missing on disk are restored from any recorded copy (historical run
+  directory, recovery roots, archive mounts) or rebuilt from ingested rows
+  (``consist.artifacts.hydration``).
 
 Files are placed with ``consist.placement.place_file`` (reflink where the
 filesystem supports it, else a safe copy; never a partial file).
@@ -50,7 +52,7 @@ def _hydrate_all(tracker: Tracker, state: ActiveRun) -> None:
     cached_root = _cached_artifact_dir(tracker, state)
     placed: dict[str, str] = {}
     for key, artifact in list(state.cached_outputs.items()):
-        source = _source_path(state, artifact, cached_root)
+        source = _source_path(tracker, state, artifact, cached_root)
         relative = _relative_to(artifact.path, cached_root)
         destination = state.artifact_dir / relative
         if source is None:
@@ -72,7 +74,7 @@ def _hydrate_requested(tracker: Tracker, state: ActiveRun) -> bool:
     failures: list[str] = []
     for key, destination in state.policy.requested_paths.items():
         artifact = state.cached_outputs.get(key)
-        source = _source_path(state, artifact, cached_root) if artifact else None
+        source = _source_path(tracker, state, artifact, cached_root) if artifact else None
         if artifact is None or source is None:
             failures.append(key)
             continue
@@ -93,19 +95,13 @@ def _hydrate_requested(tracker: Tracker, state: ActiveRun) -> bool:
 
 def restore_missing_inputs(tracker: Tracker, state: ActiveRun) -> None:
     """``inputs-missing``: restore produced inputs that are gone from their recovery roots."""
+    from consist.artifacts.hydration import restore_input
+
     restored: dict[str, str] = {}
+    validate = state.policy.validate_materialized_inputs
     for key, artifact in state.inputs.items():
-        if artifact.run_id is None:
-            continue
-        target = artifact.path
-        if target.exists():
-            continue
-        for root in artifact.recovery_roots:
-            candidate = Path(root) / target.name
-            if candidate.exists():
-                _place_bytes(candidate, target)
-                restored[key] = str(target)
-                break
+        if restore_input(tracker, artifact, validate_existing=validate) is not None:
+            restored[key] = str(artifact.path)
     if restored:
         state.run.meta["restored_inputs"] = restored
 
@@ -115,16 +111,14 @@ def _cached_artifact_dir(tracker: Tracker, state: ActiveRun) -> Path | None:
     return tracker.fs.resolve(uri) if uri else None
 
 
-def _source_path(state: ActiveRun, artifact: Artifact, cached_root: Path | None) -> Path | None:
-    path = artifact.path
-    if path.exists():
-        return path
-    root = state.policy.source_root
-    if root is not None:
-        candidate = Path(root) / _relative_to(path, cached_root)
-        if candidate.exists():
-            return candidate
-    return None
+def _source_path(
+    tracker: Tracker, state: ActiveRun, artifact: Artifact, cached_root: Path | None
+) -> Path | None:
+    from consist.artifacts.hydration import cached_output_source
+
+    return cached_output_source(
+        tracker, artifact, source_root=state.policy.source_root, cached_root=cached_root
+    )
 
 
 def _relative_to(path: Path, root: Path | None) -> Path:

@@ -77,8 +77,10 @@ class TrackerArtifacts:
         if direction == "input":
             state.inputs[link_key] = artifact
         else:
-            if state.cache_hit and link_key in state.cached_outputs:
-                state.cached_outputs.pop(link_key)
+            if state.cache_hit:
+                from consist.tracker.hit_outputs import output_during_hit
+
+                artifact = output_during_hit(state, link_key, artifact)
             state.outputs[link_key] = artifact
         return artifact
 
