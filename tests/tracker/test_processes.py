@@ -44,7 +44,8 @@ STEP_SCRIPT = textwrap.dedent(
 
 def spawn(workdir: Path, project: Path, *args: str) -> subprocess.Popen:
     script = workdir / "step_script.py"
-    script.write_text(STEP_SCRIPT)
+    if not script.exists():  # written once: a rewrite could race a starting process
+        script.write_text(STEP_SCRIPT)
     return subprocess.Popen(
         [sys.executable, str(script), str(workdir), str(project), *args],
         stdout=subprocess.PIPE,
@@ -91,7 +92,8 @@ def test_four_processes_record_all_hundred_runs(workdir: Path, git_project: Path
         assert proc.returncode == 0, err
     tracker = Tracker(workdir / "runs", workdir / "provenance.duckdb", project_root=git_project)
     runs = tracker.find_runs(model="write", limit=None)
-    assert len(runs) == 100
+    snapshots = list((workdir / "runs" / "consist_runs").glob("*.json"))
+    assert len(runs) == 100, f"{len(runs)} runs in the DB, {len(snapshots)} snapshots"
     assert {r.status for r in runs} == {"completed"}
     assert len({r.signature for r in runs}) == 100
     assert len(list((workdir / "runs" / "consist_runs").glob("*.json"))) == 100

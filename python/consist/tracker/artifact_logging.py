@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from uuid import UUID, uuid5
 
 from consist.errors import ConfigError, ConsistRuntimeError, ConsistTypeError
 from consist.identity import InputIdentity
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["input_identity", "make_artifact"]
 
 DIRECTIONS = ("input", "output")
+_RAW_INPUT_NAMESPACE = UUID("6f1d4c1e-5b7a-4e59-9a35-0c2d7f3e8b41")
 
 
 def make_artifact(
@@ -79,7 +81,14 @@ def make_artifact(
     if mount is not None:
         extra.setdefault("mount_scheme", mount[0])
         extra.setdefault("mount_root", str(mount[1]))
+    ids = {}
+    if direction == "input":
+        # A raw input's id follows from what it is, so every run reading the same
+        # bytes at the same place links one row instead of adding another.
+        identity = repr((key, uri, table_path, array_path, digest))
+        ids["id"] = str(uuid5(_RAW_INPUT_NAMESPACE, identity))
     artifact = Artifact(
+        **ids,
         key=key,
         container_uri=uri,
         driver=driver or infer_driver(local),

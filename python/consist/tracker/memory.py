@@ -7,7 +7,9 @@
 * (container URI, digest) -> producing (artifact, run) or "no producer", so an
   unchanged input is looked up once per process (without a database, outputs
   of this process are the only producers);
-* model -> newest completed run, to explain a miss without a query.
+* model -> newest completed run, to explain a miss without a query;
+* ids of artifacts known to be stored, so a hit links its cached outputs and
+  known inputs without writing their rows again.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from consist.models import Artifact, Run
 __all__ = ["RunMemory"]
 
 _MEMO_SIZE = 1024
+_STORED_IDS_LIMIT = 100_000  # forget (and re-insert with OR IGNORE) beyond this
 
 
 class RunMemory:
@@ -40,6 +43,7 @@ class RunMemory:
         self._signatures: dict[str, str] = {}
         self._latest_by_model: dict[str, Run] = {}
         self._producers: dict[tuple[str, str], tuple[Artifact, Run] | None] = {}
+        self._stored_ids: set[str] = set()
 
     def hit(self, signature: str) -> tuple[Run, dict[str, Artifact]] | None:
         """The remembered completed run with this signature and its outputs."""
@@ -59,6 +63,7 @@ class RunMemory:
         while len(self._hits) > self._size:
             self._hits.popitem(last=False)
         self._latest_by_model[run.model_name] = run
+        self.mark_stored(a.id for a in outputs.values())
         for artifact in outputs.values():
             if artifact.hash and artifact.run_id == run.id:
                 self._producers[(artifact.container_uri, artifact.hash)] = (artifact, run)
@@ -92,8 +97,19 @@ class RunMemory:
             found = None  # the file changed since that run wrote it: a raw input now
         if found is not None:
             self.remember_signature(found[1])
+            self.mark_stored([found[0].id])
         self._producers[key] = found
         return found
+
+    def is_stored(self, artifact_id: str) -> bool:
+        """True if this artifact's row is known to be in the database."""
+        return artifact_id in self._stored_ids
+
+    def mark_stored(self, artifact_ids: Any) -> None:
+        """Remember that these artifact rows are in the database."""
+        if len(self._stored_ids) > _STORED_IDS_LIMIT:
+            self._stored_ids.clear()
+        self._stored_ids.update(artifact_ids)
 
     def latest_of_model(self, model: str, lookup: Any) -> Run | None:
         """Newest completed run of ``model`` (remembered, else ``lookup(model)``)."""
@@ -110,3 +126,4 @@ class RunMemory:
         self._signatures.clear()
         self._latest_by_model.clear()
         self._producers.clear()
+        self._stored_ids.clear()
