@@ -205,7 +205,7 @@ def begin_from_kwargs(
     if allow_external_paths is not None:
         meta["allow_external_paths"] = bool(allow_external_paths)
     dump_json(meta)  # reject values that cannot be recorded before anything starts
-    return begin(
+    state = begin(
         tracker,
         run_id,
         model,
