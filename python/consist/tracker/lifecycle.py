@@ -282,16 +282,33 @@ def end(tracker: Tracker, status: str = "completed", error: BaseException | None
 
 
 def _record_end(tracker: Tracker, state: ActiveRun) -> None:
+    """Snapshot, then one transaction: run row, artifacts not stored yet, links."""
+    from consist.store import artifacts as artifact_rows
+    from consist.store import runs as run_rows
+
     tracker._write_snapshot(_record(state))
     store = tracker._store_or_none()
     if store is None:
         return
-    with store.transaction():
-        if not state.start_recorded:
-            store.insert_run(state.run)
-        store.finish_run(state.run, inputs=state.inputs, outputs=state.outputs)
+    run, memory = state.run, tracker._memory
+    # Cached outputs and known inputs are already stored: only link them.
+    new_inputs = [a for a in state.inputs.values() if not memory.is_stored(a.id)]
+    new_outputs = [a for a in state.outputs.values() if not memory.is_stored(a.id)]
+    links = [(a.id, "input", key) for key, a in state.inputs.items()]
+    links += [(a.id, "output", key) for key, a in state.outputs.items()]
+    run.updated_at = utc_now()
+    with store.transaction() as con:
+        if state.start_recorded:
+            run_rows.update_run(con, run)
+        else:
+            run_rows.insert_run(con, run)
+        # An input row may carry newer meta (e.g. ingestion flags): never overwrite it.
+        artifact_rows.insert_artifacts(con, new_inputs, replace=False)
+        artifact_rows.insert_artifacts(con, new_outputs)
+        artifact_rows.link_many(con, run.id, links, on_conflict="ignore")
         if state.facet:
-            store.record_facet(state.run.id, state.facet, namespace=state.run.model_name)
+            store.record_facet(run.id, state.facet, namespace=run.model_name)
+    memory.mark_stored(a.id for a in (*new_inputs, *new_outputs))
 
 
 def _record(state: ActiveRun) -> ConsistRecord:
