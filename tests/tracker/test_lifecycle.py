@@ -216,3 +216,19 @@ def test_constructor_validation(workdir: Path) -> None:
         Tracker(workdir / "runs", builtin_schemas=["osm"])
     with pytest.raises(ValueError, match="hashing_strategy must be one of"):
         Tracker(workdir / "runs", hashing_strategy="quick")
+
+
+def test_reusing_a_run_id_replaces_the_earlier_record(tracker: Tracker, data: Path) -> None:
+    # Consist 0.3 scripts with fixed run ids can be run again.
+    with tracker.start_run("fixed", model="example", inputs={"input": data}, note="first"):
+        pass
+    with tracker.start_run("fixed", model="example", inputs={"input": data}, note="2") as again:
+        assert again.is_cached  # same signature: the earlier run is its cache source
+    run = tracker.get_run("fixed")
+    assert run.meta["note"] == "2" and run.status == "completed"
+    assert len(tracker.find_runs(model="example")) == 1
+    assert list(tracker.get_artifacts_for_run("fixed").inputs) == ["input"]
+    data.write_text("a,b\n3,4\n")
+    result = tracker.run(fn=lambda: None, name="step", run_id="fixed", inputs=[data])
+    assert not result.cache_hit
+    assert tracker.get_run("fixed").model_name == "step"

@@ -85,6 +85,7 @@ def begin(
         meta=dict(meta or {}),
     )
     state = ActiveRun(
+        replaces_existing=policy.persist and _replaces_existing_run(tracker, run_id),
         run=run,
         policy=policy,
         artifact_dir=tracker._artifact_dir_for(run, artifact_dir),
@@ -227,6 +228,31 @@ def begin_from_kwargs(
     return state
 
 
+def _replaces_existing_run(tracker: Tracker, run_id: str) -> bool:
+    # Consist 0.3 lets a script re-run with the same run ids (e.g. start_run("ingest")):
+    # the new run replaces the earlier record. A stat of the snapshot path keeps the
+    # common case (a new id) free of queries.
+    from consist.store.snapshots import snapshot_path
+
+    if not snapshot_path(tracker.run_dir, run_id).exists():
+        return False
+    store = tracker._store_or_none()
+    if store is not None and store.get_run(run_id) is None:
+        return False
+    logger.info("[consist] run id %r already exists; its record will be replaced", run_id)
+    return True
+
+
+def _write_run_row(tracker: Tracker, state: ActiveRun, con: Any) -> None:
+    from consist.store import runs as run_rows
+    from consist.store.maintenance.purge import delete_metadata
+
+    if state.replaces_existing:
+        delete_metadata(con, [state.run.id], [])  # the old row, links and facets; not artifacts
+        state.replaces_existing = False
+    run_rows.insert_run(con, state.run)
+
+
 def record_start(tracker: Tracker, state: ActiveRun) -> None:
     """Write the "running" row (once; nothing in readonly mode).
 
@@ -237,7 +263,8 @@ def record_start(tracker: Tracker, state: ActiveRun) -> None:
         return
     store = tracker._store_or_none()
     if store is not None:
-        store.insert_run(state.run)
+        with store.transaction() as con:
+            _write_run_row(tracker, state, con)
     state.start_recorded = True
 
 
@@ -301,7 +328,7 @@ def _record_end(tracker: Tracker, state: ActiveRun) -> None:
         if state.start_recorded:
             run_rows.update_run(con, run)
         else:
-            run_rows.insert_run(con, run)
+            _write_run_row(tracker, state, con)
         # An input row may carry newer meta (e.g. ingestion flags): never overwrite it.
         artifact_rows.insert_artifacts(con, new_inputs, replace=False)
         artifact_rows.insert_artifacts(con, new_outputs)

@@ -22,8 +22,8 @@ class ActiveRun:
     ``cached_run``/``cached_outputs`` are set on a cache hit: the completed
     run with the same signature and the outputs it recorded (hydrated copies
     when the policy asked for bytes). ``start_recorded`` says whether the
-    "running" row and snapshot were written (a cache hit through
-    ``tracker.run`` skips that and records the finished run once).
+    "running" row was written (a cache hit through ``tracker.run`` skips that
+    and records the finished run once).
     """
 
     run: Run
@@ -37,6 +37,7 @@ class ActiveRun:
     cached_run: Run | None = None
     cached_outputs: dict[str, Artifact] = field(default_factory=dict)
     start_recorded: bool = False
+    replaces_existing: bool = False  # the run id was used before: replace that record
 
     @property
     def cache_hit(self) -> bool:
