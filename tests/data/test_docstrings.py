@@ -14,6 +14,7 @@ MODULES = [
     "consist.data.frames",
     "consist.data.ingestion",
     "consist.data.loaders",
+    "consist.data.pending_ingest",
     "consist.data.relations",
     "consist.data.schemas",
     "consist.data.tabular_formats",

@@ -199,7 +199,7 @@ def test_tracker_without_database_still_writes_the_file(tmp_path: Path, monkeypa
     make_project(tmp_path, monkeypatch)
     tracker = Tracker(run_dir=tmp_path / "runs")
     with tracker.start_run("r1", model="sim"):
-        with pytest.warns(ConsistWarning, match="were not ingested"):
+        with pytest.warns(ConsistWarning, match="are not ingested"):
             artifact = consist.log_dataframe(pd.DataFrame(TRIPS), key="t", schema=Trip)
     assert consist.load_df(artifact)["id"].tolist() == [1, 2, 3]
 
@@ -274,3 +274,35 @@ def test_inputs_only_fallback_inside_a_later_run(tracker: Tracker) -> None:
     with tracker.start_run("consumer", model="sim"):
         frame = consist.load_df(artifact)  # default db_fallback="inputs-only"
     assert sorted(frame["id"]) == [1, 2, 3]
+
+
+def test_an_ingestion_conflict_leaves_no_file_rows_or_artifact(tracker: Tracker) -> None:
+    with tracker.start_run("r1", model="sim"):
+        consist.log_dataframe(
+            pd.DataFrame({**TRIPS, "speed": [50, 10, 5]}), key="trip", schema=Trip
+        )
+    clash = pd.DataFrame({**TRIPS, "speed": ["fast", "slow", "slow"]})  # not declared: free type
+    with pytest.raises(SchemaValidationError, match="Column 'speed' expected int, got str"):
+        with tracker.start_run("r2", model="sim"):
+            consist.log_dataframe(clash, key="trip", schema=Trip)
+    assert [p.parent.name for p in outputs_on_disk(tracker)] == ["r1"]
+    assert hot_rows(tracker, "SELECT DISTINCT consist_run_id FROM global_tables.trip") == [("r1",)]
+    assert tracker.get_artifacts_for_run("r2").outputs == {}
+
+
+def test_a_failed_write_leaves_no_rows(tracker: Tracker) -> None:
+    nested = pa.table({**TRIPS, "stops": [[1, 2], [3], []]})  # CSV cannot hold lists
+    with pytest.raises(pa.ArrowException), tracker.start_run("r1", model="sim"):
+        consist.log_dataframe(nested, key="trip", schema=Trip, driver="csv")
+    assert outputs_on_disk(tracker) == []
+    assert hot_rows(tracker, "SELECT count(*) FROM global_tables.trip") == [(0,)]
+
+
+def test_rows_carry_the_logged_artifact_id(tracker: Tracker) -> None:
+    with tracker.start_run("r1", model="sim"):
+        artifact = consist.log_dataframe(pd.DataFrame(TRIPS), key="trip", schema=Trip)
+    recorded = tracker.get_artifacts_for_run("r1").outputs["trip"]
+    assert recorded.id == artifact.id
+    assert hot_rows(tracker, "SELECT DISTINCT consist_artifact_id FROM global_tables.trip") == [
+        (artifact.id,)
+    ]

@@ -6,14 +6,15 @@
 2. with a schema, validate it (:mod:`consist.data.validation`): a bad frame
    raises before anything is written;
 3. write the file atomically (Parquet by default, CSV, JSON) at ``path`` or
-   ``<run artifact dir>/<key>.<driver>``;
-4. log it as an artifact of the active run (the tracker records its digest);
-5. with a schema (and a database), ingest the rows into
-   ``global_tables.<schema table>`` in one transaction (no partial rows) and
-   rebuild the concept's registered view.
+   ``<run artifact dir>/<key>.<driver>``; with a schema (and a database), the
+   rows are inserted into ``global_tables.<schema table>`` at the same time, in
+   one transaction (:mod:`consist.data.pending_ingest`);
+4. log it as an artifact of the active run (the tracker records its digest) and
+   make sure the concept's registered view reads the ingested table.
 
-If step 5 fails, the file and artifact from steps 3-4 stay (both complete and
-valid) and the error propagates; ``ingest(tracker, artifact)`` can retry it.
+If writing, inserting or logging fails, the error propagates and nothing stays
+behind: no file, no rows, no artifact. ``ingest(tracker, artifact)`` re-ingests
+a logged artifact later.
 
 Example:
     >>> art = log_dataframe(tracker, df, key="persons", schema=Person)  # doctest: +SKIP
@@ -94,7 +95,16 @@ def log_dataframe(
     driver = driver or (infer_driver(path) if path is not None else "parquet")
     writable_driver(driver)
     target = Path(path) if path is not None else _default_path(tracker, key, driver)
-    write_table_atomic(table, target, driver=driver, options=to_file_kwargs)
+    pending = _start_ingest(tracker, table, resolved, run) if resolved is not None else None
+    try:
+        write_table_atomic(table, target, driver=driver, options=to_file_kwargs)
+        if pending is not None:
+            pending.wait()  # an ingestion error surfaces here, before anything is recorded
+    except BaseException:
+        target.unlink(missing_ok=True)
+        if pending is not None:
+            pending.discard()
+        raise
     artifact_meta = dict(meta or {})
     if resolved is not None:
         artifact_meta.setdefault("schema_name", resolved.name)
@@ -109,16 +119,41 @@ def log_dataframe(
             **artifact_meta,
         )
     except BaseException:
-        target.unlink(missing_ok=True)  # not recorded: leave no orphan file behind
+        target.unlink(missing_ok=True)  # not recorded: leave no orphan file or rows behind
+        if pending is not None:
+            pending.discard()
         raise
-    if resolved is not None:
-        if artifact.run_id not in (None, run.id):
-            # A cache hit handed back the cached run's artifact: its rows belong to
-            # the run that produced it, and are only (re)ingested if missing.
-            _ingest_if_missing(tracker, artifact, table, resolved)
-        else:
-            _ingest(tracker, artifact, table, resolved, run)
+    if pending is not None:
+        _adopt(tracker, artifact, pending, table, resolved, run)
     return artifact
+
+
+def _start_ingest(tracker: Any, table: Any, schema: TableSchema, run: Any) -> Any:
+    """Begin inserting the rows while the file is written (None without a database)."""
+    from consist.data.pending_ingest import PendingIngest
+
+    _check_ingest_allowed(tracker)
+    db = database_of(tracker)
+    if db is None:
+        _warn_not_ingested(schema.table_name)
+        return None
+    return PendingIngest.start(db, table, schema.table_name, run=run)
+
+
+def _adopt(
+    tracker: Any, artifact: Any, pending: Any, table: Any, schema: TableSchema, run: Any
+) -> None:
+    """Tie the inserted rows to the logged artifact."""
+    if artifact.run_id not in (None, run.id):
+        # A cache hit handed back the cached run's artifact: its rows belong to the run
+        # that produced it, and are only (re)ingested if missing.
+        pending.discard()
+        _ingest_if_missing(tracker, artifact, table, schema)
+        return
+    # The tracker records artifacts when the run ends, so the id the rows carry can
+    # still become the artifact's id: the rows were inserted before the artifact existed.
+    artifact.id = pending.artifact_id
+    _refresh_views(tracker, schema.table_name)
 
 
 def ingest(
@@ -193,12 +228,7 @@ def _ingest(tracker: Any, artifact: Any, table: Any, schema: TableSchema, run: A
     _check_ingest_allowed(tracker)
     db = database_of(tracker)
     if db is None:
-        warnings.warn(
-            f"Rows of {artifact.key!r} were not ingested: the tracker has no database "
-            "(db_path=None). The file was written and logged.",
-            ConsistWarning,
-            stacklevel=3,
-        )
+        _warn_not_ingested(artifact.key)
         return 0
     rows = ingest_table(
         db,
@@ -211,6 +241,15 @@ def _ingest(tracker: Any, artifact: Any, table: Any, schema: TableSchema, run: A
     )
     _refresh_views(tracker, schema.table_name)
     return rows
+
+
+def _warn_not_ingested(name: str) -> None:
+    warnings.warn(
+        f"Rows of {name!r} are not ingested: the tracker has no database (db_path=None). "
+        "The file is written and logged.",
+        ConsistWarning,
+        stacklevel=4,
+    )
 
 
 def _refresh_views(tracker: Any, *concepts: str) -> None:
