@@ -62,7 +62,7 @@ class Workload:
         out.write_text("x")
         return {"out": out}
 
-    def timed_run(self, config: dict[str, int]) -> tuple[float, bool]:
+    def timed_run(self, config: dict[str, int]) -> tuple[float, bool, object]:
         from consist import ExecutionOptions
 
         start = time.perf_counter()
@@ -73,7 +73,7 @@ class Workload:
             outputs=["out"],
             execution_options=ExecutionOptions(input_binding="paths"),
         )
-        return time.perf_counter() - start, bool(result.cache_hit)
+        return time.perf_counter() - start, bool(result.cache_hit), result
 
     def miss(self) -> float:
         self.misses += 1
@@ -86,10 +86,13 @@ class Workload:
         return self._expect(self.timed_run(self.HIT_CONFIG), hit=True)
 
     @staticmethod
-    def _expect(outcome: tuple[float, bool], *, hit: bool) -> float:
-        seconds, cache_hit = outcome
+    def _expect(outcome: tuple[float, bool, object], *, hit: bool) -> float:
+        seconds, cache_hit, result = outcome
         if cache_hit != hit:
-            raise SystemExit(f"expected cache_hit={hit}, got {cache_hit}")
+            # The 0.3 API records why a lookup missed in run.meta; show it if present.
+            meta = getattr(getattr(result, "run", None), "meta", None) or {}
+            why = meta.get("cache_miss_explanation") if isinstance(meta, dict) else None
+            raise SystemExit(f"expected cache_hit={hit}, got {cache_hit}; explanation: {why}")
         return seconds
 
 

@@ -9,9 +9,11 @@ Example::
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,15 +122,18 @@ class Context:
         return found
 
     def run_script(
-        self, python: Path, script: str, args: list[str], *, timeout: float = 3600
+        self, python: Path, script: str | Path, args: list[str], *, timeout: float = 3600
     ) -> dict[str, object]:
-        """Run ``benchmarks/anchors/<script>`` with ``python``; parse its last stdout line.
+        """Run ``benchmarks/anchors/<script>`` (or a script path) with ``python``; parse
+        its last stdout line as JSON. It runs in the script's directory when given a path.
 
         Example: ``ctx.run_script(ctx.ours_python, "tracker_workload.py", ["runs", ...])``.
         """
-        argv = [str(python), str(ANCHOR_SCRIPTS / script), *args]
+        path = script if isinstance(script, Path) else ANCHOR_SCRIPTS / script
+        cwd = path.parent if isinstance(script, Path) else self.bench_dir
+        argv = [str(python), str(path), *args]
         done = subprocess.run(
-            argv, capture_output=True, text=True, timeout=timeout, check=False, cwd=self.bench_dir
+            argv, capture_output=True, text=True, timeout=timeout, check=False, cwd=cwd
         )
         if done.returncode != 0:
             tail = " | ".join(done.stderr.strip().splitlines()[-3:])
@@ -147,3 +152,18 @@ class Context:
         shutil.rmtree(path, ignore_errors=True)
         path.mkdir(parents=True)
         return path
+
+    def isolated_copy(self, name: str, script: str) -> Path:
+        """A fresh directory outside any git repository holding a copy of an anchors script.
+
+        The tracker workloads run from here: with ``code_identity="repo_git"`` (the 0.3
+        default) a project inside this repository would take its identity from our git
+        state, which other commits change mid-benchmark (turning hits into misses).
+
+        Example: ``script = ctx.isolated_copy("p5-ours", "tracker_workload.py")``.
+        """
+        root = Path(tempfile.gettempdir()) / f"consist-bench-{os.getuid()}" / name
+        shutil.rmtree(root, ignore_errors=True)
+        root.mkdir(parents=True)
+        shutil.copy2(ANCHOR_SCRIPTS / script, root / script)
+        return root / script

@@ -1,7 +1,7 @@
 """Run ``anchors/tracker_workload.py`` on both interpreters and compare the medians.
 
 Each side is a long-lived worker (``serve`` mode) holding its own Tracker and DuckDB
-file; the harness asks them for one timed ``tracker.run`` at a time, alternating
+file, in a temp directory outside any git repository (see ``Context.isolated_copy``); the harness asks them for one timed ``tracker.run`` at a time, alternating
 ours and 0.3.5, so load on the shared machine hits both alike. Our side runs only once
 ``consist.Tracker`` and ``consist.ExecutionOptions`` exist; until then the Consist 0.3.5
 numbers still appear (SKIP rows carrying the anchor value).
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
-from harness.context import ANCHOR_SCRIPTS, Context, Unavailable, ours_api
+from harness.context import Context, Unavailable, ours_api
 from harness.json_worker import JsonWorker
 from harness.row import Goal, Row, anchor_only_row, make_row
 from harness.timing import SelfTimed, time_interleaved
@@ -73,9 +73,10 @@ def compare_workload(
 
 
 def _start(ctx: Context, python: Path, scratch: str, input_path: Path) -> JsonWorker:
-    base = ctx.scratch(scratch)
-    argv = [python, ANCHOR_SCRIPTS / WORKLOAD, "serve", "--base", base, "--input", input_path]
-    return JsonWorker(argv, cwd=str(ctx.bench_dir))
+    script = ctx.isolated_copy(scratch, WORKLOAD)  # outside our git repo: stable identity
+    base = script.parent / "project"
+    argv = [python, script, "serve", "--base", base, "--input", input_path]
+    return JsonWorker(argv, cwd=str(script.parent))
 
 
 def _one_call(worker: JsonWorker, op: str) -> SelfTimed:

@@ -36,8 +36,8 @@ def run(ctx: Context) -> list[Row]:
     commands = {name: _prepare(ctx, python, name) for name, python in sides.items()}
     samples: dict[str, list[dict]] = {name: [] for name in sides}
     for rep in range(ctx.warmup + ctx.reps):  # alternate sides, one fresh process each
-        for name, (python, args) in commands.items():
-            report = ctx.run_script(python, tracker_sides.WORKLOAD, args)
+        for name, (python, script, args) in commands.items():
+            report = ctx.run_script(python, script, args)
             if rep >= ctx.warmup:
                 samples[name].append(report)
     ref = samples["Consist 0.3.5"]
@@ -74,10 +74,11 @@ def run(ctx: Context) -> list[Row]:
     ]
 
 
-def _prepare(ctx: Context, python: Path, side: str) -> tuple[Path, list[str]]:
+def _prepare(ctx: Context, python: Path, side: str) -> tuple[Path, Path, list[str]]:
     """Create a database with a few runs; return the ``construct`` command for it."""
-    base = ctx.scratch(f"p8-{side.split()[0].lower()}")
+    script = ctx.isolated_copy(f"p8-{side.split()[0].lower()}", tracker_sides.WORKLOAD)
+    base = script.parent / "project"
     tiny = str(ctx.data.tiny_file())
     setup = ["runs", "--base", str(base), "--input", tiny, "--misses", str(PRIOR_RUNS)]
-    ctx.run_script(python, tracker_sides.WORKLOAD, [*setup, "--hits", "0"])
-    return python, ["construct", "--base", str(base), "--again", str(REPEATS_IN_PROCESS)]
+    ctx.run_script(python, script, [*setup, "--hits", "0"])
+    return python, script, ["construct", "--base", str(base), "--again", str(REPEATS_IN_PROCESS)]
