@@ -12,7 +12,9 @@ Modes::
     log      --base DIR --rows N --reps R [--kind pandas|arrow|polars]
              -> {"samples": [s...]}                       (either interpreter)
     compare  --base DIR --rows N --reps R --kind KIND     (ours only)
-             -> {"ours": [s...], "raw": [s...]}  interleaved: ours, raw, ours, raw, ...
+             -> {"ours": [s...], "raw": [s...], "ours_cpu": [s...], "raw_cpu": [s...]}
+             interleaved: ours, raw, ours, raw, ...; *_cpu is the process CPU time (all
+             threads) of the same timed calls, which a busy machine inflates less
 
 ``raw`` is the floor the target compares with: convert the frame to Arrow (nothing
 for Arrow input), ``pyarrow.parquet.write_table``, then ``duckdb.connect(file)`` +
@@ -29,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import resource
 import subprocess
 import time
 import warnings
@@ -103,16 +106,16 @@ class OursSide:
         )
         self.count = 0
 
-    def __call__(self) -> float:
+    def __call__(self) -> tuple[float, float]:
         import consist
 
         self.count += 1
         with self.tracker.start_run(f"ingest_{self.count}", model="bench"):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), _cpu_seconds()
             consist.log_dataframe(
                 self.frame, key=f"rows_{self.count}", schema=self.schema, tracker=self.tracker
             )
-            return time.perf_counter() - start
+            return time.perf_counter() - start, _cpu_seconds() - cpu
 
 
 class RawSide:
@@ -124,13 +127,13 @@ class RawSide:
         self.frame = frame
         self.count = 0
 
-    def __call__(self) -> float:
+    def __call__(self) -> tuple[float, float]:
         import duckdb
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         self.count += 1
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu_seconds()
         frame = self.frame
         if isinstance(frame, pa.Table):
             table = frame
@@ -146,7 +149,12 @@ class RawSide:
             con.execute("INSERT INTO t SELECT * FROM incoming")
         finally:
             con.close()
-        return time.perf_counter() - start
+        return time.perf_counter() - start, _cpu_seconds() - cpu
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -165,12 +173,14 @@ def main() -> None:
     if args.mode == "compare":
         sides["raw"] = RawSide(args.base / "raw", frame)
     samples: dict[str, list[float]] = {name: [] for name in sides}
+    cpu: dict[str, list[float]] = {f"{name}_cpu": [] for name in sides}
     for rep in range(args.warmup + args.reps):
         for name, side in sides.items():
-            elapsed = side()
+            elapsed, cpu_seconds = side()
             if rep >= args.warmup:
                 samples[name].append(elapsed)
-    report = {"samples": samples["ours"]} if args.mode == "log" else samples
+                cpu[f"{name}_cpu"].append(cpu_seconds)
+    report = {"samples": samples["ours"]} if args.mode == "log" else {**samples, **cpu}
     print(json.dumps(report))
 
 
