@@ -306,3 +306,14 @@ def test_rows_carry_the_logged_artifact_id(tracker: Tracker) -> None:
     assert hot_rows(tracker, "SELECT DISTINCT consist_artifact_id FROM global_tables.trip") == [
         (artifact.id,)
     ]
+
+
+def test_a_frame_logged_as_an_input_keeps_the_inputs_id(tracker: Tracker) -> None:
+    with tracker.start_run("r1", model="sim"):
+        artifact = consist.log_dataframe(
+            pd.DataFrame(TRIPS), key="trips_in", schema=Trip, direction="input"
+        )
+    assert artifact.run_id is None
+    assert hot_rows(tracker, "SELECT DISTINCT consist_artifact_id FROM global_tables.trip") == [
+        (artifact.id,)
+    ]

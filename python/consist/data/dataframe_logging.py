@@ -144,16 +144,19 @@ def _adopt(
     tracker: Any, artifact: Any, pending: Any, table: Any, schema: TableSchema, run: Any
 ) -> None:
     """Tie the inserted rows to the logged artifact."""
-    if artifact.run_id not in (None, run.id):
+    if artifact.run_id == run.id:
+        # A new output of this run. The tracker records artifacts when the run ends,
+        # so the id the rows already carry can still become the artifact's id.
+        artifact.id = pending.artifact_id
+        _refresh_views(tracker, schema.table_name)
+        return
+    pending.discard()
+    if artifact.run_id is None:  # logged as an input: rows follow the input's own id
+        _ingest(tracker, artifact, table, schema, run)
+    else:
         # A cache hit handed back the cached run's artifact: its rows belong to the run
         # that produced it, and are only (re)ingested if missing.
-        pending.discard()
         _ingest_if_missing(tracker, artifact, table, schema)
-        return
-    # The tracker records artifacts when the run ends, so the id the rows carry can
-    # still become the artifact's id: the rows were inserted before the artifact existed.
-    artifact.id = pending.artifact_id
-    _refresh_views(tracker, schema.table_name)
 
 
 def ingest(
