@@ -228,3 +228,17 @@ def test_a_failed_run_is_never_a_cache_hit(tracker: Tracker, raw: Path) -> None:
     assert tracker.run(
         fn=flaky, inputs={"raw": raw}, outputs=["doubled"], execution_options=PATHS
     ).cache_hit
+
+
+def test_a_raw_input_read_by_many_runs_is_one_artifact(make_tracker, raw: Path) -> None:
+    import json
+
+    first = run_double(make_tracker(), raw, config={"factor": 2})
+    reader = make_tracker()  # a fresh tracker, as in another process
+    second = run_double(reader, raw, config={"factor": 3})
+    a = reader.get_artifacts_for_run(first.run.id).inputs["raw"]
+    b = reader.get_artifacts_for_run(second.run.id).inputs["raw"]
+    assert a.id == b.id and a.created_at == b.created_at
+    assert len(reader.metadata_store.find_artifacts(key="raw")) == 1
+    snapshot = json.loads((reader.run_dir / "consist_runs" / f"{second.run.id}.json").read_text())
+    assert snapshot["inputs"][0]["created_at"] == a.created_at.isoformat()

@@ -9,6 +9,7 @@ content digest. Each path is hashed once, through the tracker's stat cache.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -84,9 +85,12 @@ def make_artifact(
     ids = {}
     if direction == "input":
         # A raw input's id follows from what it is, so every run reading the same
-        # bytes at the same place links one row instead of adding another.
-        identity = repr((key, uri, table_path, array_path, digest))
+        # bytes at the same place (and with the same metadata) shares one row.
+        identity = json.dumps([key, uri, table_path, array_path, digest, extra], default=str)
         ids["id"] = str(uuid5(_RAW_INPUT_NAMESPACE, identity))
+        stored = tracker._memory.stored_artifact(ids["id"], _artifact_lookup(tracker))
+        if stored is not None:  # recorded before: reuse it as recorded (created_at included)
+            return tracker._attach_resolver(stored)
     artifact = Artifact(
         **ids,
         key=key,
@@ -103,6 +107,13 @@ def make_artifact(
     )
     tracker._attach_resolver(artifact)
     return artifact
+
+
+def _artifact_lookup(tracker: Tracker) -> Any:
+    store = tracker._store_or_none()
+    if store is None:
+        return None
+    return lambda artifact_id: store.get_artifacts([artifact_id]).get(artifact_id)
 
 
 def input_identity(tracker: Tracker, key: str, artifact: Artifact) -> InputIdentity:

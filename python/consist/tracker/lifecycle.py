@@ -314,10 +314,13 @@ def _record_end(tracker: Tracker, state: ActiveRun) -> None:
     from consist.store import runs as run_rows
 
     tracker._write_snapshot(_record(state))
+    run, memory = state.run, tracker._memory
+    for artifact in state.inputs.values():
+        if artifact.run_id is None:
+            memory.remember_raw_input(artifact)
     store = tracker._store_or_none()
     if store is None:
         return
-    run, memory = state.run, tracker._memory
     # Cached outputs and known inputs are already stored: only link them.
     new_inputs = [a for a in state.inputs.values() if not memory.is_stored(a.id)]
     new_outputs = [a for a in state.outputs.values() if not memory.is_stored(a.id)]

@@ -44,6 +44,7 @@ class RunMemory:
         self._latest_by_model: dict[str, Run] = {}
         self._producers: dict[tuple[str, str], tuple[Artifact, Run] | None] = {}
         self._stored_ids: set[str] = set()
+        self._raw_inputs: dict[str, Artifact | None] = {}
 
     def hit(self, signature: str) -> tuple[Run, dict[str, Artifact]] | None:
         """The remembered completed run with this signature and its outputs."""
@@ -109,7 +110,22 @@ class RunMemory:
         """Remember that these artifact rows are in the database."""
         if len(self._stored_ids) > _STORED_IDS_LIMIT:
             self._stored_ids.clear()
+            self._raw_inputs.clear()
         self._stored_ids.update(artifact_ids)
+
+    def stored_artifact(self, artifact_id: str, lookup: Any) -> Artifact | None:
+        """The stored row of a raw input id (asked once per process), or None if new."""
+        known = self._raw_inputs.get(artifact_id)
+        if known is None and lookup is not None:
+            known = lookup(artifact_id)
+            if known is not None:
+                self.mark_stored([artifact_id])
+                self._raw_inputs[artifact_id] = known
+        return known
+
+    def remember_raw_input(self, artifact: Artifact) -> None:
+        """Remember a raw input recorded by this process."""
+        self._raw_inputs[artifact.id] = artifact
 
     def latest_of_model(self, model: str, lookup: Any) -> Run | None:
         """Newest completed run of ``model`` (remembered, else ``lookup(model)``)."""
@@ -127,3 +143,4 @@ class RunMemory:
         self._latest_by_model.clear()
         self._producers.clear()
         self._stored_ids.clear()
+        self._raw_inputs.clear()
