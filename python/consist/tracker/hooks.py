@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["HookRegistry"]
+__all__ = ["HookRegistry", "TrackerHooks"]
 
 logger = logging.getLogger("consist")
 
@@ -60,3 +60,27 @@ class HookRegistry:
                 callback(*args)
             except Exception as exc:
                 logger.warning("%s hook failed: %s", event, exc, exc_info=True)
+
+
+class TrackerHooks:
+    """The hook-registration half of the ``Tracker`` facade (a mixin).
+
+    Example:
+        >>> @tracker.on_run_complete  # doctest: +SKIP
+        ... def notify(run, outputs):
+        ...     print(run.id, [a.key for a in outputs])
+    """
+
+    _hooks: HookRegistry
+
+    def on_run_start(self, callback: Callable[..., Any]) -> Callable[..., Any]:
+        """Call ``callback(run)`` when a run begins; returns it (usable as a decorator)."""
+        return self._hooks.add("on_run_start", callback)
+
+    def on_run_complete(self, callback: Callable[..., Any]) -> Callable[..., Any]:
+        """Call ``callback(run, outputs)`` after a run completes and is recorded."""
+        return self._hooks.add("on_run_complete", callback)
+
+    def on_run_failed(self, callback: Callable[..., Any]) -> Callable[..., Any]:
+        """Call ``callback(run, exc)`` after a run fails and is recorded."""
+        return self._hooks.add("on_run_failed", callback)

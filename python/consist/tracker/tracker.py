@@ -18,7 +18,7 @@ from consist import settings
 from consist.errors import ConfigError, ConsistRuntimeError
 from consist.models import Artifact, ConsistRecord, Run
 from consist.tracker import lifecycle
-from consist.tracker.hooks import HookRegistry
+from consist.tracker.hooks import HookRegistry, TrackerHooks
 from consist.tracker.memory import RunMemory
 from consist.tracker.queries import TrackerQueries
 from consist.tracker.recovery_methods import TrackerRecovery
@@ -33,7 +33,7 @@ ACCESS_MODES = ("standard", "analysis", "read_only")
 STAT_CACHE_RELPATH = Path(".consist") / "statcache"
 
 
-class Tracker(TrackerQueries, TrackerArtifacts, TrackerWorkflow, TrackerRecovery):
+class Tracker(TrackerQueries, TrackerArtifacts, TrackerHooks, TrackerWorkflow, TrackerRecovery):
     """Records runs and their artifacts, and reuses completed runs as a cache.
 
     ``db_path`` is the embedded DuckDB provenance database (opened on first
@@ -180,6 +180,19 @@ class Tracker(TrackerQueries, TrackerArtifacts, TrackerWorkflow, TrackerRecovery
         return store.db.engine
 
     @property
+    def views(self) -> Any:
+        """Hybrid views of the registered schemas: ``tracker.views.Person`` (data layer).
+
+        Example:
+            >>> tracker = Tracker("./runs", db_path="./provenance.duckdb", schemas=[Person])
+            ... # doctest: +SKIP
+            >>> tracker.views.Person  # doctest: +SKIP
+        """
+        from consist.data.view_registry import registry_for
+
+        return registry_for(self)
+
+    @property
     def db(self) -> Any:
         """The shared ``consist.store.Database`` (None without a database)."""
         store = self._store_or_none()
@@ -212,19 +225,6 @@ class Tracker(TrackerQueries, TrackerArtifacts, TrackerWorkflow, TrackerRecovery
     def is_cached(self) -> bool:
         """True while the open run is a cache hit."""
         return self._active is not None and self._active.cache_hit
-
-    def cached_output(self, key: str | None = None) -> Artifact | None:
-        """A cached output of the open run (the only one when ``key`` is None)."""
-        outputs = self._active.cached_outputs if self._active else {}
-        if key is None:
-            return next(iter(outputs.values()), None) if len(outputs) == 1 else None
-        return outputs.get(key)
-
-    def cached_artifacts(self, direction: str = "output") -> dict[str, Artifact]:
-        """Cached outputs (or the run's inputs) of the open cache hit."""
-        if self._active is None or not self._active.cache_hit:
-            return {}
-        return dict(self._active.cached_outputs if direction == "output" else self._active.inputs)
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -318,20 +318,6 @@ class Tracker(TrackerQueries, TrackerArtifacts, TrackerWorkflow, TrackerRecovery
         if step is not None:  # consist.define_step defaults; the call's arguments win
             name, kwargs = step.apply(fn, name, kwargs, tracker=self)
         return run_step(self, fn, name, **kwargs)
-
-    # -- hooks ---------------------------------------------------------------
-
-    def on_run_start(self, callback: Callable[[Run], Any]) -> Callable[[Run], Any]:
-        """Call ``callback(run)`` when a run begins; returns it (usable as a decorator)."""
-        return self._hooks.add("on_run_start", callback)
-
-    def on_run_complete(self, callback: Callable[[Run, list[Artifact]], Any]):
-        """Call ``callback(run, outputs)`` after a run completes and is recorded."""
-        return self._hooks.add("on_run_complete", callback)
-
-    def on_run_failed(self, callback: Callable[[Run, BaseException | None], Any]):
-        """Call ``callback(run, exc)`` after a run fails and is recorded."""
-        return self._hooks.add("on_run_failed", callback)
 
     # -- paths ---------------------------------------------------------------
 

@@ -22,11 +22,25 @@ __all__ = ["TrackerArtifacts"]
 
 
 class TrackerArtifacts:
-    """``log_artifact`` and friends, ``log_meta``, ``output_dir``, ``output_path``."""
+    """``log_artifact`` and friends, cached artifacts, ``log_meta``, ``output_dir``, ``output_path``."""
 
     if TYPE_CHECKING:
+        _active: ActiveRun | None
 
         def _require_active(self, action: str) -> ActiveRun: ...
+
+    def cached_output(self, key: str | None = None) -> Artifact | None:
+        """A cached output of the open run (the only one when ``key`` is None)."""
+        outputs = self._active.cached_outputs if self._active else {}
+        if key is None:
+            return next(iter(outputs.values()), None) if len(outputs) == 1 else None
+        return outputs.get(key)
+
+    def cached_artifacts(self, direction: str = "output") -> dict[str, Artifact]:
+        """Cached outputs (or the run's inputs) of the open cache hit."""
+        if self._active is None or not self._active.cache_hit:
+            return {}
+        return dict(self._active.cached_outputs if direction == "output" else self._active.inputs)
 
     def log_artifact(
         self,
