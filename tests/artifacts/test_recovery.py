@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import consist
 from consist.errors import ArtifactFileMissingError, ConfigError, UriResolutionError
 from consist.store.snapshots import snapshot_path
 
@@ -129,3 +130,20 @@ def test_stage_inputs_copy_hardlink_symlink(tracker, outputs) -> None:
         tracker.stage_artifact(outputs["a"], destination="/tmp/consist-outside/a.txt")
     with pytest.raises(ConfigError, match="mode must be one of"):
         tracker.stage_artifact(outputs["a"], destination="work/x", mode="teleport")
+
+
+def test_archive_mounts_are_searched_for_mounted_outputs(make_tracker, workdir) -> None:
+    live, cold = workdir / "results", workdir / "cold" / "results"
+    tracker = make_tracker(mounts={"results": live}, archive_mounts={"results": cold})
+    with tracker.start_run("published", model="m"):
+        path = live / "2030" / "trips.csv"
+        path.parent.mkdir(parents=True)
+        path.write_text("trips\n")
+        artifact = tracker.log_output(path, key="trips")
+    assert artifact.container_uri == "results://2030/trips.csv"
+    assert tracker.get_run("published").meta["archive_mounts"] == {"results": str(cold)}
+    (cold / "2030").mkdir(parents=True)
+    shutil.move(path, cold / "2030" / "trips.csv")  # the run was promoted to the archive
+    with consist.use_tracker(tracker):
+        restored = consist.materialize_run_outputs("published", target_root=live)
+    assert restored.details["trips"].origin == "archive_mount" and path.read_text() == "trips\n"

@@ -130,5 +130,8 @@ def test_header_records_steps_links_and_lineage(tracker, raw) -> None:
     step = tracker.get_run(summary.run.id)
     assert step.parent_run_id == "pipeline" and "demo" in step.tags
     assert step.id.startswith("pipeline_summarize_")
-    run_pipeline(tracker, raw)  # re-running the same scenario replaces its header
+    again, _, _ = run_pipeline(tracker, raw, trips_per_person=5)  # replaces the header
     assert tracker.get_run("pipeline").status == "completed"
+    relinked = tracker.get_artifacts_for_run("pipeline").outputs
+    assert relinked["summary"].id == again.outputs["summary"].id != summary.outputs["summary"].id
+    assert len(tracker.metadata_store.get_artifact_links(summary.outputs["summary"].id)) == 1

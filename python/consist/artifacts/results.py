@@ -126,7 +126,12 @@ class MaterializationResult:
     @property
     def paths(self) -> dict[str, Path]:
         """key -> path of every output now on disk at the target (placed or kept)."""
-        return {k: o.path for k, o in self.details.items() if o.ok and o.path is not None}
+        placed = {**self.materialized_from_filesystem, **self.materialized_from_db}
+        paths = {k: Path(v) for k, v in placed.items()}
+        for key, outcome in self.details.items():
+            if outcome.status == "preserved_existing" and outcome.path is not None:
+                paths[key] = outcome.path
+        return paths
 
     @property
     def ok(self) -> bool:

@@ -219,11 +219,12 @@ class ScenarioContext:
         if step is not None:
             name, kwargs = step.apply(fn, name, kwargs, tracker=self.tracker, scenario=self)
         name = name or (callable_name(fn) if fn is not None else None)
-        kwargs = self._step_kwargs(name, kwargs, option_style=True)
+        step_kwargs: dict[str, Any] = {}
         try:
-            result = self.tracker.run(fn, name, **kwargs)
+            step_kwargs = self._step_kwargs(name, kwargs, option_style=True)
+            result = self.tracker.run(fn, name, **step_kwargs)
         except BaseException:
-            self._ledger.failed(name, kwargs.get("run_id"), self.tracker.last_run)
+            self._ledger.failed(name, step_kwargs.get("run_id"), self.tracker.last_run)
             raise
         self._after_step(result.run, result.outputs, result.cache_hit)
         return result
@@ -237,11 +238,11 @@ class ScenarioContext:
             ...     t.log_output(write_summary(), key="summary")
         """
         self._check_open("trace a step")
-        kwargs = self._step_kwargs(name, kwargs, option_style=False)
         from consist.workflow.trace import trace
 
         state = None
         try:
+            kwargs = self._step_kwargs(name, kwargs, option_style=False)
             with trace(self.tracker, name, **kwargs) as tracker:
                 state = tracker._active
                 yield tracker

@@ -21,14 +21,20 @@ __all__ = ["StepLedger", "record_header_start"]
 
 
 def record_header_start(tracker: Any, state: Any) -> None:
-    """Write (or replace) the header's "running" row; mark the start recorded."""
+    """Write the header's "running" row, replacing an earlier header of the same id.
+
+    The earlier header's links and facet rows go with it, so the new header
+    links only what this run of the scenario produced.
+    """
     store = tracker.metadata_store
     if store is not None:
-        with store.transaction():
-            if store.get_run(state.run.id) is None:
-                store.insert_run(state.run)
-            else:
-                store.update_run(state.run)
+        from consist.store import runs as run_rows
+        from consist.store.maintenance.purge import delete_metadata
+
+        with store.transaction() as con:
+            if run_rows.get_run(con, state.run.id) is not None:
+                delete_metadata(con, [state.run.id], [])
+            run_rows.insert_run(con, state.run)
     state.start_recorded = True
 
 
