@@ -17,7 +17,6 @@ from typing import Any
 from consist import settings
 from consist.errors import ConfigError, ConsistRuntimeError
 from consist.models import Artifact, ConsistRecord, Run
-from consist.tracker import lifecycle
 from consist.tracker.hooks import HookRegistry, TrackerHooks
 from consist.tracker.memory import RunMemory
 from consist.tracker.queries import TrackerQueries
@@ -30,6 +29,8 @@ from consist.tracker.workflow_methods import TrackerWorkflow
 __all__ = ["Tracker"]
 
 ACCESS_MODES = ("standard", "analysis", "read_only")
+HASHING_STRATEGIES = ("full", "fast")
+HASH_ALGORITHMS = ("blake3", "sha256")
 STAT_CACHE_RELPATH = Path(".consist") / "statcache"
 
 
@@ -83,8 +84,20 @@ class Tracker(TrackerQueries, TrackerArtifacts, TrackerHooks, TrackerWorkflow, T
                 cause="The only built-in schema family is 'gtfs'.",
                 fix="Pass builtin_schemas=['gtfs'] or leave it unset.",
             )
-        from consist.identity import IdentityManager
-
+        # Checked here rather than by IdentityManager, which is built on first use:
+        # importing the identity layer is most of what a Tracker costs to create.
+        for name, value, allowed in (
+            ("hashing_strategy", hashing_strategy, HASHING_STRATEGIES),
+            ("hash_algorithm", hash_algorithm, HASH_ALGORITHMS),
+        ):
+            if value not in allowed:
+                raise ConfigError(
+                    f"{name} must be one of: {', '.join(map(repr, allowed))}",
+                    cause=f"Received {name}={value!r}.",
+                    fix=f"Pass Tracker(..., {name}={allowed[0]!r}) (the default) or {allowed[1]!r}.",
+                )
+        self.hashing_strategy = hashing_strategy
+        self.hash_algorithm = hash_algorithm
         self.run_dir = Path(os.path.abspath(run_dir))
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.db_path = Path(os.path.abspath(db_path)) if db_path is not None else None
@@ -108,13 +121,7 @@ class Tracker(TrackerQueries, TrackerArtifacts, TrackerHooks, TrackerWorkflow, T
         self.builtin_schemas = list(builtin_schemas or [])
         self.db_skip_schema_init = db_skip_schema_init
         self._run_subdir_fn = run_subdir_fn
-        # Hashing options are validated by IdentityManager; the stat cache opens lazily.
-        self.identity = IdentityManager(
-            self.project_root,
-            hashing_strategy=hashing_strategy,
-            hash_algorithm=hash_algorithm,
-            cache_epoch=cache_epoch,
-        )
+        self._identity: Any = None  # IdentityManager, built on first use
         self._stat_cache: Any = None
         self._store: Any = None
         self._active: ActiveRun | None = None
@@ -138,12 +145,23 @@ class Tracker(TrackerQueries, TrackerArtifacts, TrackerHooks, TrackerWorkflow, T
     # -- services ------------------------------------------------------------
 
     @property
-    def hashing_strategy(self) -> str:
-        return self.identity.hashing_strategy
+    def identity(self) -> Any:
+        """Code, config and input identity helpers (``consist.identity.IdentityManager``).
 
-    @property
-    def hash_algorithm(self) -> str:
-        return self.identity.hash_algorithm
+        Example:
+            >>> tracker.identity.compute_config_hash({"param": 1})  # doctest: +SKIP
+        """
+        if self._identity is None:
+            from consist.identity import IdentityManager
+
+            self._identity = IdentityManager(
+                self.project_root,
+                hashing_strategy=self.hashing_strategy,
+                hash_algorithm=self.hash_algorithm,
+                cache_epoch=self.cache_epoch,
+                stat_cache=self._stat_cache,
+            )
+        return self._identity
 
     @property
     def stat_cache(self) -> Any:
@@ -154,7 +172,8 @@ class Tracker(TrackerQueries, TrackerArtifacts, TrackerHooks, TrackerWorkflow, T
             path = self.run_dir / STAT_CACHE_RELPATH
             path.parent.mkdir(parents=True, exist_ok=True)
             self._stat_cache = StatCache(path)
-            self.identity.stat_cache = self._stat_cache
+            if self._identity is not None:
+                self._identity.stat_cache = self._stat_cache
         return self._stat_cache
 
     @property
@@ -256,6 +275,8 @@ class Tracker(TrackerQueries, TrackerArtifacts, TrackerHooks, TrackerWorkflow, T
             >>> tracker.begin_run("ingest_2030", model="ingest", year=2030)  # doctest: +SKIP
             >>> tracker.end_run()  # doctest: +SKIP
         """
+        from consist.tracker import lifecycle
+
         state = lifecycle.begin_from_kwargs(
             self,
             run_id,
@@ -279,6 +300,8 @@ class Tracker(TrackerQueries, TrackerArtifacts, TrackerHooks, TrackerWorkflow, T
 
     def end_run(self, status: str = "completed", error: BaseException | None = None) -> Run:
         """Close the open run as completed (or failed, when ``error`` is given)."""
+        from consist.tracker import lifecycle
+
         return lifecycle.end(self, status, error)
 
     @contextmanager

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from consist.errors import ConfigError
 from consist.models import Artifact
-from consist.tracker.artifact_logging import make_artifact
 
 if TYPE_CHECKING:
     from consist.tracker.state import ActiveRun
@@ -73,6 +72,8 @@ class TrackerArtifacts:
             meta["has_strict_schema"] = bool(strict_schema)
         if facet:
             meta["facet"] = dict(facet)
+        from consist.tracker.artifact_logging import make_artifact
+
         artifact = make_artifact(
             self,  # type: ignore[arg-type]
             state,
