@@ -195,3 +195,18 @@ def test_consist_run_uses_the_current_tracker(tracker: Tracker) -> None:
     assert tracker.get_run(result.run.id).status == "completed"
     assert consist.find_runs(tracker=tracker, model="adopted")[0].id == result.run.id
     assert consist.find_latest_run(tracker=tracker, model="adopted").id == result.run.id
+
+
+def test_loaded_binding_loads_only_what_the_function_takes(tracker: Tracker, workdir: Path) -> None:
+    pd.DataFrame({"v": [1]}).to_parquet(workdir / "raw.parquet")
+    (workdir / "not_really.parquet").write_bytes(b"garbage: loading it would fail")
+
+    def uses_raw_only(raw) -> None:
+        consist.log_meta(rows=len(raw))
+
+    result = tracker.run(
+        fn=uses_raw_only,
+        inputs={"raw": workdir / "raw.parquet", "extra": workdir / "not_really.parquet"},
+    )
+    assert result.run.meta["rows"] == 1
+    assert set(tracker.get_artifacts_for_run(result.run.id).inputs) == {"raw", "extra"}

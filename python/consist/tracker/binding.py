@@ -9,20 +9,35 @@ changes which arguments a function gets unless it asks for that name).
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from consist.errors import ConsistTypeError, ConsistValueError
 
-__all__ = ["bind_arguments", "callable_name"]
+__all__ = ["bind_arguments", "bindable_names", "callable_name"]
 
 _DEFAULT_CONTEXT_PARAM = "_consist_ctx"
+_BINDABLE_KINDS = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
 
 
 def callable_name(fn: Callable[..., Any]) -> str:
     """A readable name for ``fn`` (``__qualname__`` without ``<locals>``)."""
     name = getattr(fn, "__name__", None) or type(fn).__name__
     return str(name)
+
+
+def bindable_names(fn: Callable[..., Any], names: Iterable[str]) -> list[str]:
+    """The subset of ``names`` that ``fn`` can receive (all of them with ``**kwargs``).
+
+    Example:
+        >>> bindable_names(lambda raw, k=1: None, ["raw", "other"])
+        ['raw']
+    """
+    params = _signature(fn).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return list(names)
+    named = {n for n, p in params.items() if p.kind in _BINDABLE_KINDS}
+    return [name for name in names if name in named]
 
 
 def bind_arguments(
@@ -47,11 +62,7 @@ def bind_arguments(
     signature = _signature(fn)
     params = signature.parameters
     accepts_var_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-    named = {
-        name
-        for name, p in params.items()
-        if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-    }
+    named = {name for name, p in params.items() if p.kind in _BINDABLE_KINDS}
 
     kwargs: dict[str, Any] = {k: v for k, v in config.items() if k in named}
     kwargs.update({k: v for k, v in inputs.items() if accepts_var_kw or k in named})

@@ -33,7 +33,7 @@ from consist.models import Artifact, Run, RunResult
 from consist.options import CacheOptions, ExecutionOptions, OutputPolicyOptions
 from consist.tracker import lifecycle
 from consist.tracker.artifact_keys import validate_key
-from consist.tracker.binding import bind_arguments, callable_name
+from consist.tracker.binding import bind_arguments, bindable_names, callable_name
 from consist.tracker.cache import CachePolicy
 from consist.tracker.hydration import hydrate_cached_outputs, restore_missing_inputs
 from consist.tracker.outputs import collect_outputs
@@ -209,9 +209,9 @@ def run_step(
         if policy.hydration == "inputs-missing":
             restore_missing_inputs(tracker, state)
         values = {}
-        if binding != "none":
-            values = {k: load_input_value(tracker, k, a, binding) for k, a in state.inputs.items()}
-            values = {k: values[k] for k in _named(inputs)}
+        if binding != "none":  # load only what the function will receive
+            wanted = bindable_names(fn, _named(inputs))
+            values = {k: load_input_value(tracker, k, state.inputs[k], binding) for k in wanted}
         from consist.tracker.run_context import RunContext
 
         kwargs = bind_arguments(
