@@ -150,7 +150,9 @@ def begin(
     if hit is not None:
         state.cached_run, state.cached_outputs = hit.run, dict(hit.outputs)
         run.cache_hit = True
-        run.meta.update(cache_hit=True, cache_source=hit.run.id)
+        # A hit on a hit names the run that actually executed.
+        source = (hit.run.cache_hit and hit.run.meta.get("cache_source")) or hit.run.id
+        run.meta.update(cache_hit=True, cache_source=source)
         logger.debug("[consist] cache HIT for %s: matched cached run %s", run_id, hit.run.id)
     else:
         run.meta["cache_hit"] = False
