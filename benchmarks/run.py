@@ -32,6 +32,7 @@ from harness.report import render_results_md, render_terminal  # noqa: E402
 from harness.results_store import (  # noqa: E402
     git_revision,
     load_store,
+    locked,
     save_store,
     target_record,
     write_text_atomic,
@@ -131,19 +132,21 @@ def write_results(ctx: Context, by_target: dict, command: str) -> None:
         md_path = ctx.bench_dir / "RESULTS-quick.md"
     else:
         store_path, md_path = RESULTS_JSON, RESULTS_MD
-    store = load_store(store_path)
     revision = git_revision(REPO_ROOT)
-    for tid, (target, rows, load) in by_target.items():
-        store[tid] = target_record(
-            rows,
-            command=command,
-            page_cache=target.PAGE_CACHE,
-            machine=facts,
-            load=load,
-            revision=revision,
-        )
-    save_store(store_path, store)
-    write_text_atomic(md_path, render_results_md(store))
+    # another run may be merging its targets right now; the lock file lives in .bench
+    with locked(ctx.bench_dir / f"{store_path.name}.lock"):
+        store = load_store(store_path)
+        for tid, (target, rows, load) in by_target.items():
+            store[tid] = target_record(
+                rows,
+                command=command,
+                page_cache=target.PAGE_CACHE,
+                machine=facts,
+                load=load,
+                revision=revision,
+            )
+        save_store(store_path, store)
+        write_text_atomic(md_path, render_results_md(store))
     log(f"wrote {md_path.relative_to(REPO_ROOT) if md_path.is_relative_to(REPO_ROOT) else md_path}")
 
 

@@ -13,12 +13,29 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from harness.row import Row
+
+
+@contextmanager
+def locked(lock_path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_path`` (two harness runs may finish together).
+
+    Example: ``with locked(Path(".bench/results.lock")): ...load, merge, save...``.
+    """
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def load_store(path: Path) -> dict[str, dict]:
