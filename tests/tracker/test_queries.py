@@ -117,3 +117,12 @@ def test_openlineage_events(make_tracker) -> None:
     assert [e["eventType"] for e in events] == ["START", "COMPLETE", "START", "FAIL"]
     assert {e["job"]["namespace"] for e in events} == {"demo"}
     assert events[3]["run"]["facets"]["errorMessage"]["message"] == "x"
+
+
+def test_json_only_trackers_hit_across_processes(make_tracker, workdir: Path) -> None:
+    step = write_out("solo", workdir)
+    first = make_tracker(db_path=None).run(fn=step, config={"year": 1}, outputs=["solo"])
+    later = make_tracker(db_path=None)  # a new process would start like this
+    second = later.run(fn=step, config={"year": 1}, outputs=["solo"])
+    assert second.cache_hit and second.run.meta["cache_source"] == first.run.id
+    assert second.outputs["solo"].path.read_text() == "1"

@@ -72,6 +72,8 @@ def begin(
         )
     tracker._check_writable()
     _ = tracker.stat_cache  # opened once per tracker: every input is hashed through it
+    if tracker.db_path is None:
+        tracker._seed_memory_from_snapshots()  # JSON-only trackers find earlier runs there
     run = Run(
         id=run_id,
         model_name=model,

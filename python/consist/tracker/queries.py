@@ -43,6 +43,8 @@ class TrackerQueries:
         run_dir: Any
         fs: PathMapper
 
+        _memory: Any
+
         def _store_or_none(self) -> Any: ...
         def _attach_resolver(self, artifact: Artifact) -> Artifact: ...
 
@@ -227,6 +229,16 @@ class TrackerQueries:
         return {
             record.run.id: record for _, record in iter_snapshots(self.run_dir / SNAPSHOT_DIRNAME)
         }
+
+    def _seed_memory_from_snapshots(self) -> None:
+        # Without a database the snapshots are the record: remember their completed runs
+        # (oldest first, so the newest wins) once per tracker, for cache hits and linking.
+        if getattr(self, "_snapshots_seeded", False):
+            return
+        self._snapshots_seeded = True
+        records = sorted(self._snapshot_records().values(), key=lambda r: r.run.created_at)
+        for record in records:
+            self._memory.remember(record.run, {a.key: a for a in record.outputs})
 
     def _snapshot_runs(self) -> list[Run]:
         runs = [record.run for record in self._snapshot_records().values()]

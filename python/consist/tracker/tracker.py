@@ -39,8 +39,8 @@ class Tracker(TrackerQueries, TrackerArtifacts, TrackerHooks, TrackerWorkflow, T
 
     ``db_path`` is the embedded DuckDB provenance database (opened on first
     use); with ``db_path=None`` only the per-run JSON snapshots under
-    ``<run_dir>/consist_runs`` are written and cache hits are limited to runs
-    of this process.
+    ``<run_dir>/consist_runs`` are written, and earlier runs (cache hits,
+    queries) are read back from them.
 
     Example:
         >>> tracker = Tracker(run_dir="./runs", db_path="./provenance.duckdb")  # doctest: +SKIP
