@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, select
 
 import consist
-from consist.data.view_registry import registry_for
 from consist.errors import ConsistWarning, NullValueWarning, SchemaValidationError
 from consist.tracker.tracker import Tracker
 
@@ -74,7 +73,7 @@ def test_frames_round_trip_through_log_load_and_view(tracker: Tracker, make) -> 
     pd.testing.assert_frame_equal(consist.load_df(artifact), expected, check_dtype=False)
     assert consist.load_polars(artifact).collect().to_dict(as_series=False) == TRIPS
     assert consist.load_arrow(artifact).to_pydict() == TRIPS
-    TripView = registry_for(tracker).Trip
+    TripView = tracker.views.Trip
     with Session(tracker.engine) as session:
         rows = session.exec(select(TripView).order_by(TripView.id)).all()
     assert [(r.id, r.mode, r.km, r.consist_run_id, r.consist_year) for r in rows] == [
@@ -135,7 +134,7 @@ def test_one_view_query_aggregates_100_runs_including_deleted_files(tracker: Tra
         expected[year] = expected.get(year, 0.0) + float(i) + 1.0
     for artifact in artifacts[0:40:2]:  # delete 20 ingested runs' files
         artifact.path.unlink()
-    TripView = registry_for(tracker).Trip
+    TripView = tracker.views.Trip
     query = select(TripView.consist_year, sa.func.sum(TripView.km), sa.func.count())
     with Session(tracker.engine) as session:
         rows = session.exec(query.group_by(TripView.consist_year)).all()
@@ -206,30 +205,30 @@ def test_tracker_without_database_still_writes_the_file(tmp_path: Path, monkeypa
 
 def test_view_by_unregistered_name_is_an_attribute_error(tracker: Tracker) -> None:
     with pytest.raises(AttributeError, match="'ViewRegistry' object has no attribute 'Person'"):
-        registry_for(tracker).Person  # noqa: B018
-    print(registry_for(tracker).Trip)  # the guide's check: registered, so no AttributeError
+        tracker.views.Person  # noqa: B018
+    print(tracker.views.Trip)  # the guide's check: registered, so no AttributeError
     assert "v_trip" not in SQLModel.metadata.tables
 
 
 def test_registered_view_class_without_a_database(tmp_path: Path, monkeypatch) -> None:
     make_project(tmp_path, monkeypatch)
     tracker = Tracker(run_dir=tmp_path / "runs", schemas=[Trip])
-    TripView = registry_for(tracker).Trip
+    TripView = tracker.views.Trip
     assert TripView.__tablename__ == "v_trip"
     with pytest.raises(RuntimeError, match="Views need a database"):
-        registry_for(tracker).refresh()
+        tracker.views.refresh()
 
 
 def test_views_by_key_and_register_views(tracker: Tracker) -> None:
     with tracker.start_run("r1", model="sim", year=2040):
         consist.log_dataframe(pd.DataFrame({"stop": [1, 2]}), key="stops")  # files only
-    StopsView = registry_for(tracker)["stops"]  # any key, registered or not
+    StopsView = tracker.views["stops"]  # any key, registered or not
     with Session(tracker.engine) as session:
         assert session.exec(select(sa.func.count()).select_from(StopsView)).one() == 2
     with consist.use_tracker(tracker):
         classes = consist.register_views(Trip)
-    assert set(classes) == {"Trip"} and "Trip" in registry_for(tracker)
-    assert registry_for(tracker).refresh() == ["v_trip"]
+    assert set(classes) == {"Trip"} and "Trip" in tracker.views
+    assert tracker.views.refresh() == ["v_trip"]
 
 
 def test_read_only_tracker_refuses_ingestion(tracker: Tracker, tmp_path: Path) -> None:
