@@ -11,8 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 DOC = Path(__file__).resolve().parents[2] / "docs" / "data.md"
 BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 LOAD_CHECK = '\nassert busy["mode"].tolist() == ["car"]\n'
@@ -25,19 +23,9 @@ def test_data_doc_examples_run(tmp_path: Path) -> None:
     subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "init"], check=True)
     blocks = BLOCK.findall(DOC.read_text())
     assert len(blocks) >= 4
-    probe = "from consist.tracker.tracker import Tracker; print(hasattr(Tracker, 'views'))"
-    wired = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
-    views_wired = wired.stdout.strip() == "True"
-    runnable = [b for b in blocks if views_wired or "tracker.views" not in b]
-    script = "\n".join(runnable) + LOAD_CHECK + (VIEW_CHECK if views_wired else "")
+    script = "\n".join(blocks) + LOAD_CHECK + VIEW_CHECK + "print('DOC-OK')"
     done = subprocess.run(
-        [sys.executable, "-c", script + "print('DOC-OK')"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "DOC-OK" in done.stdout
-    if not views_wired:
-        pytest.skip("ran every example except tracker.views (Tracker.views not wired yet)")
