@@ -80,6 +80,8 @@ _LAZY_EXPORTS = {
     "stage_inputs": "consist.workflow.recovery_api",
     "trace": "consist.workflow.api",
     # Consist 0.3 compatibility: queries, run sets, facets, guards, noop/runtime, protocols
+    "AdmissionReference": "consist.admission",
+    "AdmissionReport": "consist.admission",
     "AlignedPair": "consist.runset",
     "ArtifactLike": "consist.protocols",
     "ArtifactRecoveryCopyRegistration": "consist.artifacts.results",
@@ -105,6 +107,8 @@ _LAZY_EXPORTS = {
     "StagedInputsResult": "consist.artifacts.results",
     "TrackerLike": "consist.protocols",
     "cached_artifacts": "consist.history",
+    "check_admission_reference": "consist.admission",
+    "check_artifact_identity": "consist.admission",
     "cached_output": "consist.history",
     "capture_outputs": "consist.capture",
     "config_run_query": "consist.queries",
@@ -131,6 +135,8 @@ _LAZY_EXPORTS = {
 }
 
 __all__ = [
+    "AdmissionReference",
+    "AdmissionReport",
     "AlignedPair",
     "ArchivedOutputs",
     "Artifact",
@@ -180,6 +186,8 @@ __all__ = [
     "cached_artifacts",
     "cached_output",
     "capture_outputs",
+    "check_admission_reference",
+    "check_artifact_identity",
     "config_run_query",
     "config_run_rows",
     "create_tracker",

@@ -10,6 +10,7 @@ import inspect
 import pytest
 
 MODULES = [
+    "consist.admission",
     "consist.capture",
     "consist.config_adapters",
     "consist.driver_types",

@@ -98,7 +98,6 @@ _IBIS = "needs ibis-framework, not a dependency; the same views are DuckDB views
 _RECOVERY = "recovery API, still being built in consist.artifacts (workflow/recovery owner)"
 _BINDING = "scenario strict bindings (ScenarioContext.run(binding=...)), not built yet"
 _OUTPUT_SPECS = "output specs/sets for Tracker.run(outputs=/output_sets=), not supported yet"
-_ADMISSION = "admission reports (file vs. a prior run's input, SHA-256 ids), not built yet"
 _CANON = (
     "0.3's discover/canonicalize adapter internals; consist adapters implement "
     "config_identity() (consist.ConfigAdapter)"
@@ -132,10 +131,6 @@ NOT_PROVIDED = {
     "IntCapture": _OUTPUT_SPECS,
     "EnumCapture": _OUTPUT_SPECS,
     "H5ChildSpec": "HDF5 container logging needs h5py/PyTables, not dependencies",
-    "AdmissionReference": _ADMISSION,
-    "AdmissionReport": _ADMISSION,
-    "check_artifact_identity": _ADMISSION,
-    "check_admission_reference": _ADMISSION,
     "CanonicalizationSnapshot": _CANON,
     "CanonicalizationReference": _CANON,
     "CanonicalizationArtifactMember": _CANON,
