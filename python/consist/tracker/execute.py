@@ -46,8 +46,10 @@ from consist.tracker.step_io import (
     adapter_identity,
     capture_files,
     changed_files,
+    config_dict,
     load_input_value,
     log_returned_output,
+    with_dependencies,
 )
 
 if TYPE_CHECKING:
@@ -141,7 +143,7 @@ def run_step(
             fix="Pass runtime kwargs in one place only.",
         )
     runtime = dict(runtime_kwargs or execution.runtime_kwargs or {})
-    config_dict = _config_dict(config)
+    config_values = config_dict(config)
     declared = [validate_key(str(key)) for key in outputs or []]
     dest = {validate_key(str(k)): Path(v) for k, v in (output_paths or {}).items()}
     if executor == "python" and binding != "none" and inputs is not None:
@@ -150,16 +152,16 @@ def run_step(
             fn,
             step_name=name,
             inputs=dict.fromkeys(inputs),  # type: ignore[arg-type]
-            config=config_dict,
+            config=config_values,
             runtime_kwargs=runtime,
         )
-    config_extra, adapter_meta = adapter_identity(adapter, config_dict)
+    config_extra, adapter_meta = adapter_identity(adapter, config_values)
     run_id = run_id or f"{name}_{uuid4().hex[:8]}"
     facet_values = dict(facet or {})
-    facet_values.update({k: config_dict[k] for k in facet_from or () if k in config_dict})
+    facet_values.update({k: config_values[k] for k in facet_from or () if k in config_values})
     begin_kwargs: dict[str, Any] = dict(
-        config=config_dict,
-        inputs=_with_dependencies(inputs, depends_on),
+        config=config_values,
+        inputs=with_dependencies(inputs, depends_on),
         identity_inputs=identity_inputs,
         tags=tags,
         description=description,
@@ -198,7 +200,7 @@ def run_step(
             container=dict(execution.container or {}),
             inputs={k: _local_path(v) for k, v in _named(inputs).items()},
             output_paths=dict(dest),
-            config=config_dict,
+            config=config_values,
             run_step=container_run_step,
         )
         return dispatch_container_step(request)
@@ -218,10 +220,10 @@ def run_step(
             fn,
             step_name=name,
             inputs=values,
-            config=config_dict,
+            config=config_values,
             runtime_kwargs=runtime,
             inject_context=execution.inject_context,
-            context=RunContext(tracker, inputs=state.inputs, config=config_dict),
+            context=RunContext(tracker, inputs=state.inputs, config=config_values),
         )
         before = capture_files(capture_dir, capture_pattern) if capture_dir else None
         result = fn(**kwargs)
@@ -315,40 +317,12 @@ def _option(value: Any, kind: type, name: str) -> Any:
     )
 
 
-def _config_dict(config: Any) -> dict[str, Any]:
-    if config is None:
-        return {}
-    if isinstance(config, Mapping):
-        return dict(config)
-    if hasattr(config, "model_dump"):  # pydantic models
-        return dict(config.model_dump())
-    raise ConsistTypeError(
-        "config must be a mapping or a pydantic model.",
-        cause=f"Received {type(config).__name__}.",
-        fix="Pass config={'param': value, ...}.",
-    )
-
-
 def _named(inputs: Any) -> dict[str, Any]:
     if inputs is None:
         return {}
     if isinstance(inputs, Mapping):
         return {str(k): v for k, v in inputs.items()}
     return {}
-
-
-def _with_dependencies(inputs: Any, depends_on: Iterable[Any] | None) -> Any:
-    if not depends_on:
-        return inputs
-    extra = list(depends_on)
-    if inputs is None:
-        return extra
-    if isinstance(inputs, Mapping):
-        merged = dict(inputs)
-        for index, value in enumerate(extra):
-            merged[getattr(value, "key", None) or f"depends_on_{index}"] = value
-        return merged
-    return [*inputs, *extra]
 
 
 def _local_path(value: Any) -> Path:

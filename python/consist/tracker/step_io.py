@@ -10,7 +10,7 @@ are logged as files, Artifacts are linked, data frames are written through
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +24,10 @@ __all__ = [
     "adapter_identity",
     "capture_files",
     "changed_files",
+    "config_dict",
     "load_input_value",
     "log_returned_output",
+    "with_dependencies",
 ]
 
 _TABULAR = frozenset({"parquet", "csv", "json"})
@@ -72,6 +74,46 @@ def log_returned_output(tracker: Tracker, key: str, value: Any) -> Artifact:
             fix="Return {'key': path} for each output the step wrote.",
         ) from None
     return log_dataframe(tracker, value, key)
+
+
+def config_dict(config: Any) -> dict[str, Any]:
+    """A step's config as a plain dict (mappings and pydantic models).
+
+    Example:
+        >>> config_dict({"threshold": 0.5})
+        {'threshold': 0.5}
+    """
+    if config is None:
+        return {}
+    if isinstance(config, Mapping):
+        return dict(config)
+    if hasattr(config, "model_dump"):  # pydantic models
+        return dict(config.model_dump())
+    raise ConsistTypeError(
+        "config must be a mapping or a pydantic model.",
+        cause=f"Received {type(config).__name__}.",
+        fix="Pass config={'param': value, ...}.",
+    )
+
+
+def with_dependencies(inputs: Any, depends_on: Iterable[Any] | None) -> Any:
+    """``inputs`` plus ``depends_on`` (hashed like inputs, never bound to parameters).
+
+    Example:
+        >>> with_dependencies({"raw": "a.csv"}, ["b.csv"])
+        {'raw': 'a.csv', 'depends_on_0': 'b.csv'}
+    """
+    if not depends_on:
+        return inputs
+    extra = list(depends_on)
+    if inputs is None:
+        return extra
+    if isinstance(inputs, Mapping):
+        merged = dict(inputs)
+        for index, value in enumerate(extra):
+            merged[getattr(value, "key", None) or f"depends_on_{index}"] = value
+        return merged
+    return [*inputs, *extra]
 
 
 def adapter_identity(adapter: Any, config: Mapping[str, Any]) -> tuple[dict, dict]:
