@@ -82,13 +82,18 @@ class ArtifactFacetParsers:
         return None
 
     def __call__(
-        self, path: Any, key: str | None = None, direction: str = "output", **kwargs: Any
+        self,
+        path: Any,
+        key: str | None = None,
+        direction: str = "output",
+        *args: Any,
+        **kwargs: Any,
     ) -> Any:
         if kwargs.get("facet") is None:
             facet = self.facet_for(key if key is not None else getattr(path, "key", None))
             if facet is not None:
                 kwargs["facet"] = facet
-        return self._log_artifact(path, key, direction, **kwargs)
+        return self._log_artifact(path, key, direction, *args, **kwargs)
 
 
 def _as_facet(value: Any, prefix: str) -> dict[str, Any] | None:

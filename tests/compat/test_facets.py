@@ -26,9 +26,12 @@ def test_parser_sets_the_facet_of_matching_keys(tracker, workdir: Path) -> None:
         logged = tracker.log_output(skim, key="skims_am_2030")
         plain = tracker.log_output(other, key="trips")
         explicit = consist.log_output(skim, key="skims_pm_2030", facet={"period": "custom"})
+        positional = tracker.log_artifact(skim, "skims_md_2030", "output", None, False, "omx")
     assert logged.meta["facet"] == {"period": "am", "year": 2030}
     assert "facet" not in plain.meta
     assert explicit.meta["facet"] == {"period": "custom"}  # an explicit facet wins
+    assert positional.meta["facet"] == {"period": "md", "year": 2030}
+    assert positional.driver == "omx"
     stored = tracker.get_run_outputs("assign_2030")
     assert stored["skims_am_2030"].meta["facet"] == {"period": "am", "year": 2030}
 
