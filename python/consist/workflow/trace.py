@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-from consist.errors import ConsistTypeError
 from consist.models import Run
 from consist.options import CacheOptions, OutputPolicyOptions
 from consist.tracker import lifecycle
@@ -40,7 +39,13 @@ from consist.tracker.cache import CachePolicy
 from consist.tracker.hydration import hydrate_cached_outputs, restore_missing_inputs
 from consist.tracker.outputs import apply_policy
 from consist.tracker.run_args import check_run_arguments, reject_unexpected_kwargs
-from consist.tracker.step_io import adapter_identity, capture_files, changed_files
+from consist.tracker.step_io import (
+    adapter_identity,
+    capture_files,
+    changed_files,
+    config_dict,
+    with_dependencies,
+)
 
 __all__ = ["trace"]
 
@@ -121,8 +126,8 @@ def trace(
     policy_opts = OutputPolicyOptions(
         output_mismatch=output_mismatch, output_missing=output_missing
     )
-    config_dict = _config_dict(config)
-    config_extra, adapter_meta = adapter_identity(adapter, config_dict)
+    config_values = config_dict(config)
+    config_extra, adapter_meta = adapter_identity(adapter, config_values)
     run_id = run_id or f"{name}_{uuid4().hex[:8]}"
     model = model or name
     declared = [validate_key(str(key)) for key in outputs or []]
@@ -130,7 +135,7 @@ def trace(
     base = tracker._artifact_dir_for(planned, None)
     dest = {validate_key(str(k)): _under(Path(v), base) for k, v in (output_paths or {}).items()}
     facet_values = dict(facet or {})
-    facet_values.update({k: config_dict[k] for k in facet_from or () if k in config_dict})
+    facet_values.update({k: config_values[k] for k in facet_from or () if k in config_values})
     meta = dict(adapter_meta)
     if facet_schema_version is not None:
         meta["facet_schema_version"] = facet_schema_version
@@ -139,8 +144,8 @@ def trace(
         run_id,
         model,
         policy=CachePolicy.from_options(cache, inputs_bound=False, requested_paths=dest),
-        config=config_dict,
-        inputs=_with_dependencies(inputs, depends_on),
+        config=config_values,
+        inputs=with_dependencies(inputs, depends_on),
         identity_inputs=identity_inputs,
         tags=tags,
         description=description,
@@ -185,34 +190,6 @@ def trace(
             lifecycle.end(tracker, "failed", error=exc)
         raise
     lifecycle.end(tracker, "completed")
-
-
-def _config_dict(config: Any) -> dict[str, Any]:
-    if config is None:
-        return {}
-    if isinstance(config, Mapping):
-        return dict(config)
-    if hasattr(config, "model_dump"):  # pydantic models
-        return dict(config.model_dump())
-    raise ConsistTypeError(
-        "config must be a mapping or a pydantic model.",
-        cause=f"Received {type(config).__name__}.",
-        fix="Pass config={'param': value, ...}.",
-    )
-
-
-def _with_dependencies(inputs: Any, depends_on: Iterable[Any] | None) -> Any:
-    if not depends_on:
-        return inputs
-    extra = list(depends_on)
-    if inputs is None:
-        return extra
-    if isinstance(inputs, Mapping):
-        merged = dict(inputs)
-        for index, value in enumerate(extra):
-            merged[getattr(value, "key", None) or f"depends_on_{index}"] = value
-        return merged
-    return [*inputs, *extra]
 
 
 def _under(path: Path, base: Path) -> Path:
