@@ -126,18 +126,35 @@ def test_prune_cache_is_a_noop_without_derivable_references(project: Project) ->
     assert progress.events[0][0] == "start" and progress.events[-1] == ("finish",)
 
 
-def test_purge_children_shared_outputs_and_files(project: Project) -> None:
+def test_purge_children_are_scenario_steps_not_consumers(project: Project) -> None:
+    from consist.models import Run
+
     clean, aggregate = project.clean_ids[1], project.aggregate_ids[1]
     base = ["--db-path", project.db, "--run-dir", project.run_dir]
     keep_child = consist(["db", "purge", clean, "--no-children", "--dry-run", "--json", *base])
     plan = keep_child.json()
     assert plan["runs"] == [clean]
     assert [o["key"] for o in plan["shared_outputs_kept"]] == ["cleaned"]
-    with_child = consist(["db", "purge", clean, "--delete-files", "--dry-run", "--json", *base])
+    # The run that read clean's output is downstream, not a child: purging the producer
+    # keeps it, and keeps the output it still uses.
+    plan = consist(["db", "purge", clean, "--delete-files", "--dry-run", "--json", *base]).json()
+    assert plan["runs"] == [clean] and plan["files"] == []
+    assert [o["key"] for o in plan["shared_outputs_kept"]] == ["cleaned"]
+    # Children are the steps of a scenario: runs whose parent_run_id is the header.
+    release_all()
+    store = MetadataStore.open(project.db)
+    store.insert_run(Run(id="sweep", model_name="scenario", status="completed"))
+    for step in store.get_runs([clean, aggregate]).values():
+        step.parent_run_id = "sweep"
+        store.update_run(step)
+    store.db.release()
+    header_only = consist(["db", "purge", "sweep", "--no-children", "--dry-run", "--json", *base])
+    assert header_only.json()["runs"] == ["sweep"]
+    with_child = consist(["db", "purge", "sweep", "--delete-files", "--dry-run", "--json", *base])
     plan = with_child.json()
-    assert sorted(plan["runs"]) == sorted([clean, aggregate])
+    assert sorted(plan["runs"]) == sorted(["sweep", clean, aggregate])
     assert sorted(Path(f).name for f in plan["files"]) == ["agg_clean_001.0.csv", "clean_001.0.csv"]
-    done = consist(["db", "purge", clean, "--delete-files", "--yes", *base])
+    done = consist(["db", "purge", "sweep", "--delete-files", "--yes", *base])
     assert done.code == 0, done.stderr
     assert not (project.run_dir / "clean_001.0.csv").exists()
     assert (project.root / "raw.csv").exists()  # an input from elsewhere is never deleted

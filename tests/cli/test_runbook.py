@@ -47,11 +47,8 @@ def rows(db: Path, table: str, where: str = "") -> list[tuple]:
 
 
 def restorable(db: Path, table: str) -> list[tuple]:
-    """Rows as snapshots hold them: ``run.updated_at`` is database bookkeeping that the
-    store stamps after the snapshot was written, so it is not part of the comparison."""
-    if table != "run":
-        return rows(db, table)
-    return query(db, f"SELECT * EXCLUDE (updated_at) FROM run ORDER BY {_ORDER['run']}")
+    """Every column, ``run.updated_at`` included: the snapshot carries it."""
+    return rows(db, table)
 
 
 def files_under(root: Path) -> dict[str, tuple[int, int]]:
@@ -239,6 +236,7 @@ def test_runbook_end_to_end(project: Project, tmp_path: Path) -> None:
                     table,
                     [(i, a, b) for i, (a, b) in enumerate(zip(g, w, strict=True)) if a != b],
                 )
+        assert query(fresh, "SELECT count(*) FROM run WHERE updated_at IS NULL") == [(0,)]
         facets = ("config_facet", "run_config_kv")
         if mode == "full":
             kv = "SELECT * EXCLUDE (created_at) FROM run_config_kv ORDER BY run_id, key"

@@ -125,7 +125,10 @@ def test_missing_output_logs_and_fails_under_the_error_policy(
 ) -> None:
     root = _layout(tmp_path / "mnt")
     tracker = make_tracker(mounts={"data": root})
-    with caplog.at_level(logging.WARNING), pytest.raises(RuntimeError, match="missing outputs"):
+    with (
+        caplog.at_level(logging.WARNING),
+        pytest.raises(ContainerError, match="Expected output not found"),
+    ):
         _step(
             tracker,
             root,

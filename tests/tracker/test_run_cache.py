@@ -191,7 +191,8 @@ def test_upstream_run_change_propagates_through_merkle_linking(tracker: Tracker,
     # The consumed file was recognised as up1's output: it is linked, not re-identified.
     consumed = tracker.get_artifacts_for_run(down1.run.id).inputs["intermediate"]
     assert consumed.run_id == up1.run.id
-    assert down1.run.parent_run_id == up1.run.id
+    assert down1.run.meta["upstream_run_ids"] == [up1.run.id]
+    assert down1.run.parent_run_id is None  # parent_run_id is for scenario headers
     assert down3.run.meta["cache_miss_explanation"]["reason"] == "upstream_run_changed"
     assert down3.outputs["final"].path.read_text() == "ABC?"
 

@@ -119,6 +119,6 @@ def test_trace_inputs_link_producers(tracker, workdir) -> None:
     with tracker.trace("make", inputs={"raw": raw}) as t:
         made = t.log_output(_write(t.output_path("made", "csv"), "m\n"), key="made")
     with tracker.trace("use", inputs={"made": made.path}) as t:
-        assert t.current_run.parent_run_id == made.run_id
+        assert t.current_run.meta["upstream_run_ids"] == [made.run_id]
     recorded = tracker.get_artifacts_for_run(tracker.last_run.id).inputs["made"]
     assert recorded.id == made.id

@@ -100,7 +100,10 @@ def execute_container_step(request: ContainerStepRequest) -> RunResult:
 
     def execute() -> dict[str, Any]:
         done = run_container_step(
-            step, run_id=request.run_id, labels={"consist.step": request.name}
+            step,
+            run_id=request.run_id,
+            output_missing=request.output_missing,
+            labels={"consist.step": request.name},
         )
         return {
             key: tracker.log_output(path, key=key, **log_kwargs)
@@ -114,7 +117,12 @@ def _run_without_lineage(request: ContainerStepRequest, step: PreparedContainerS
     """``lineage_mode="none"``: run the container, record nothing, look up no cache."""
     from consist.models import Run, RunResult
 
-    run_container_step(step, run_id=request.run_id, labels={"consist.step": request.name})
+    run_container_step(
+        step,
+        run_id=request.run_id,
+        output_missing=request.output_missing,
+        labels={"consist.step": request.name},
+    )
     run = Run(
         id=request.run_id,
         model_name=request.model,

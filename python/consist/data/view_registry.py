@@ -94,7 +94,9 @@ class ViewRegistry:
 
     def create(self, view_name: str, concept_key: str, **options: Any) -> str:
         """Create a hybrid view with any name over ``concept_key`` (``tracker.create_view``)."""
-        return build_hybrid_view(
+        from consist.data.view_freshness import discard_stale
+
+        built = build_hybrid_view(
             self._database(),
             concept_key,
             view_name=view_name,
@@ -102,6 +104,9 @@ class ViewRegistry:
             resolve_uri=getattr(self._tracker, "resolve_uri", None),
             **options,
         )
+        if view_name == view_name_for(concept_key):
+            discard_stale(self._tracker, concept_key)
+        return built
 
     def refresh(self, *names: str) -> list[str]:
         """Rebuild the SQL views of the given schemas/keys (all registered when none given)."""

@@ -2,11 +2,13 @@
 
 ``plan_purge`` works out, without changing anything, what a purge removes:
 the runs (and, unless ``children=False``, every run below them via
-``parent_run_id``), their links and facet rows, artifacts no remaining run
-uses, their JSON snapshots (in ``json_dir``, ``run_dir``, and with ``trust_db`` the
-run directory each run recorded), and optionally ingested rows, unscoped cache
-rows and files. ``execute_purge`` carries out exactly that plan: all database
-deletes in one transaction, then snapshots and files.
+``parent_run_id``: a scenario header's steps; runs that merely read a purged
+run's outputs are not children, and keep those outputs), their links and
+facet rows, artifacts no remaining run uses, their JSON snapshots (in
+``json_dir``, ``run_dir``, and with ``trust_db`` the run directory each run
+recorded), and optionally ingested rows, unscoped cache rows and files.
+``execute_purge`` carries out exactly that plan: all database deletes in one
+transaction, then snapshots and files.
 
 ``prune_cache`` semantics (as the troubleshooting guide states them): it only
 applies with ``delete_ingested_data``; it only applies where references are

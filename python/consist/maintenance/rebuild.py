@@ -26,7 +26,7 @@ from consist.maintenance.database import (
     probe_file,
     wal_path,
 )
-from consist.maintenance.progress import Progress, task
+from consist.maintenance.progress import Progress
 
 __all__ = ["move_aside", "rebuild_database"]
 
@@ -85,12 +85,40 @@ def rebuild_database(
         open_database(path).close()
         result["moved_aside"] = str(move_aside(path))
     result["damaged"] = damaged
-    with task(progress, f"rebuilding ({mode})", None):
+    bar = _RunBar(progress, f"rebuilding ({mode})")
+    try:
         if dry_run and (damaged or not path.exists()):
             # Nothing usable to open: count what the snapshots hold without a database.
-            report = rebuild_from_snapshots(None, json_dir, mode=mode, dry_run=True)
+            report = rebuild_from_snapshots(None, json_dir, mode=mode, dry_run=True, progress=bar)
         else:
             store = open_store(path)
-            report = rebuild_from_snapshots(store.db, json_dir, mode=mode, dry_run=dry_run)
+            report = rebuild_from_snapshots(
+                store.db, json_dir, mode=mode, dry_run=dry_run, progress=bar
+            )
+    finally:
+        bar.finish()
     result.update(report.to_dict())
     return result
+
+
+class _RunBar:
+    """``rebuild_from_snapshots``'s ``progress(done, total)`` drawn as one task on ``progress``."""
+
+    def __init__(self, progress: Progress | None, label: str) -> None:
+        self.sink = progress
+        self.label = label
+        self.done: int | None = None  # None until the snapshot count is known
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.sink is None:
+            return
+        if self.done is None:
+            self.sink.start(self.label, total)
+            self.done = 0
+        if done > self.done:
+            self.sink.advance(done - self.done)
+            self.done = done
+
+    def finish(self) -> None:
+        if self.sink is not None and self.done is not None:
+            self.sink.finish()

@@ -22,7 +22,13 @@ from typing import Any
 
 from consist.errors import ConfigError
 from consist.models import Artifact, Run, RunArtifacts
-from consist.store.rows import ARTIFACT_COLUMNS, artifact_params, insert_rows, row_to_artifact
+from consist.store.rows import (
+    ARTIFACT_COLUMNS,
+    artifact_params,
+    first_row,
+    insert_rows,
+    row_to_artifact,
+)
 from consist.store.runs import get_runs
 
 __all__ = [
@@ -157,9 +163,11 @@ def get_artifact(con: Any, key_or_id: str, *, run_id: str | None = None) -> Arti
         found = get_artifacts(con, [key_or_id]).get(key_or_id)
         if found is not None:
             return found
-        row = con.execute(
-            f"{_SELECT} WHERE key = ? ORDER BY created_at DESC, id DESC LIMIT 1", [key_or_id]
-        ).fetchone()
+        row = first_row(
+            con.execute(
+                f"{_SELECT} WHERE key = ? ORDER BY created_at DESC, id DESC LIMIT 1", [key_or_id]
+            )
+        )
         return None if row is None else row_to_artifact(row)
     artifacts = get_artifacts_for_run(con, run_id)
     for group in (artifacts.outputs, artifacts.inputs):

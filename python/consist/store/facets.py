@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from consist.models import utc_now
-from consist.store.rows import dump_json, insert_rows, load_json, to_db_time
+from consist.store.rows import dump_json, first_row, insert_rows, load_json, to_db_time
 
 __all__ = ["canonical_json", "facet_id_for", "get_facet", "get_run_config_kv", "record_facet"]
 
@@ -107,7 +107,7 @@ def record_facet(
 
 def get_facet(con: Any, facet_id: str) -> dict[str, Any] | None:
     """The facet dict stored under this id, or None."""
-    row = con.execute("SELECT json FROM config_facet WHERE id = ?", [facet_id]).fetchone()
+    row = first_row(con.execute("SELECT json FROM config_facet WHERE id = ?", [facet_id]))
     return None if row is None else load_json(row[0])
 
 

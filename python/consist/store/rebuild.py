@@ -3,7 +3,10 @@
 ``minimal`` restores runs, artifacts and run-artifact links; ``full`` also
 restores each run's facet. ``stage`` and ``phase`` go into the run columns
 when a snapshot only has them in ``run.meta`` (older snapshots); the meta
-values stay as they were. Everything happens in one transaction: a failure
+values stay as they were. ``updated_at`` comes from the snapshot (the tracker
+stamps it before writing one); snapshots without it get the run's
+``ended_at`` (else ``created_at``). ``progress(done, total)`` is called once
+before the first run is restored and after each one. Everything happens in one transaction: a failure
 leaves the database as it was. Corrupt snapshots are skipped and reported.
 
 Example:
@@ -24,6 +27,7 @@ Example:
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,6 +72,8 @@ class RebuildReport:
 
 def _restore_stage_phase(record: ConsistRecord) -> None:
     run = record.run
+    if run.updated_at is None:  # snapshots written before updated_at was stamped first
+        run.updated_at = run.ended_at or run.created_at
     if run.stage is None and isinstance(run.meta.get("stage"), str):
         run.stage = run.meta["stage"]
     if run.phase is None and isinstance(run.meta.get("phase"), str):
@@ -103,11 +109,13 @@ def rebuild_from_snapshots(
     *,
     mode: str = "minimal",
     dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RebuildReport:
     """Upsert the runs, artifacts and links (and facets in ``full`` mode) found in ``json_dir``.
 
     Snapshots are applied oldest run first, so the newest copy of an artifact
-    that several snapshots mention wins.
+    that several snapshots mention wins. ``progress(done, total)`` reports
+    runs restored (or counted, for a dry run) out of the snapshots read.
     """
     if mode not in REBUILD_MODES:
         raise ConfigError(
@@ -131,15 +139,22 @@ def rebuild_from_snapshots(
         records.append(record)
     report.snapshots = len(records)
     records.sort(key=lambda record: (record.run.created_at, record.run.id))
+    total = len(records)
+    if progress is not None:
+        progress(0, total)
     if dry_run:
-        for record in records:
+        for done, record in enumerate(records, start=1):
             report.runs += 1
             count = len(record.inputs) + len(record.outputs)
             report.artifacts += count
             report.links += count
             report.facets += int(mode == "full" and bool(record.facet))
+            if progress is not None:
+                progress(done, total)
         return report
     with db.transaction() as con:
-        for record in records:
+        for done, record in enumerate(records, start=1):
             _restore_one(con, record, mode, report)
+            if progress is not None:
+                progress(done, total)
     return report

@@ -28,6 +28,7 @@ __all__ = [
     "RUN_COLUMNS",
     "artifact_params",
     "dump_json",
+    "first_row",
     "insert_rows",
     "load_json",
     "row_to_artifact",
@@ -66,6 +67,21 @@ def _json_default(value: Any) -> Any:
         "lists and dicts (paths and datetimes are converted to strings).",
         fix=f"Convert the value to one of those types before logging it: {value!r:.50}",
     )
+
+
+def first_row(result: Any) -> tuple[Any, ...] | None:
+    """The first row of an executed statement, or None; the result is read to the end.
+
+    ``fetchone()`` would leave the rest of the result pending on the shared
+    connection, and the next statement on it can then fail (DuckDB 2.x).
+
+    Example:
+        >>> import duckdb
+        >>> first_row(duckdb.connect().execute("SELECT 1 UNION ALL SELECT 2 ORDER BY 1"))
+        (1,)
+    """
+    rows = result.fetchall()
+    return rows[0] if rows else None
 
 
 def dump_json(value: Any) -> str:

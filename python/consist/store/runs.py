@@ -17,7 +17,7 @@ from typing import Any
 
 from consist.errors import ConfigError, RunNotFoundError
 from consist.models import Run
-from consist.store.rows import RUN_COLUMNS, dump_json, row_to_run, run_params
+from consist.store.rows import RUN_COLUMNS, dump_json, first_row, row_to_run, run_params
 
 __all__ = [
     "count_runs",
@@ -81,7 +81,7 @@ def upsert_run(con: Any, run: Run) -> None:
 def update_run(con: Any, run: Run) -> None:
     """Write every field of ``run`` over its existing row; RunNotFoundError if there is none."""
     params = run_params(run)
-    updated = con.execute(_UPDATE, [*params[1:], params[0]]).fetchone()
+    updated = first_row(con.execute(_UPDATE, [*params[1:], params[0]]))
     if not updated or updated[0] == 0:
         raise RunNotFoundError(
             f"No run with id {run.id!r} to update.",
@@ -92,7 +92,7 @@ def update_run(con: Any, run: Run) -> None:
 
 def get_run(con: Any, run_id: str) -> Run | None:
     """The run with this id, or None."""
-    row = con.execute(f"{_SELECT} WHERE id = ?", [run_id]).fetchone()
+    row = first_row(con.execute(f"{_SELECT} WHERE id = ?", [run_id]))
     return None if row is None else row_to_run(row)
 
 
@@ -142,11 +142,13 @@ def find_prior_run_for_miss(
     con: Any, model_name: str, *, exclude_run_id: str | None = None
 ) -> Run | None:
     """Newest completed run of the same model, to explain why a step ran again."""
-    row = con.execute(
-        f"{_SELECT} WHERE model_name = ? AND status = 'completed' AND id IS DISTINCT FROM ? "
-        "ORDER BY created_at DESC, id DESC LIMIT 1",
-        [model_name, exclude_run_id],
-    ).fetchone()
+    row = first_row(
+        con.execute(
+            f"{_SELECT} WHERE model_name = ? AND status = 'completed' AND id IS DISTINCT FROM ? "
+            "ORDER BY created_at DESC, id DESC LIMIT 1",
+            [model_name, exclude_run_id],
+        )
+    )
     return None if row is None else row_to_run(row)
 
 
@@ -211,4 +213,4 @@ def find_runs(
 def count_runs(con: Any, **filters: Any) -> int:
     """Number of runs matching the filters of ``find_runs``."""
     where, params = _where(filters)
-    return int(con.execute(f"SELECT count(*) FROM run{where}", params).fetchone()[0])
+    return int(con.execute(f"SELECT count(*) FROM run{where}", params).fetchall()[0][0])

@@ -148,7 +148,8 @@ def _current_version(con: Any) -> int | None:
     import duckdb
 
     try:
-        row = con.execute("SELECT max(version) FROM consist_schema_version").fetchone()
+        # fetchall, not fetchone: leave no result pending on the shared connection.
+        row = con.execute("SELECT max(version) FROM consist_schema_version").fetchall()[0]
     except duckdb.CatalogException:
         return None
     return None if row is None else row[0]

@@ -43,7 +43,8 @@ class ContainerStepRequest:
     ``container`` is the mapping given as ``ExecutionOptions(container=...)``
     (unvalidated: the containers package validates its own keys). ``inputs``
     holds the local path of every named input; ``output_paths`` the absolute
-    host destination of every declared output.
+    host destination of every declared output; ``output_missing`` the run's
+    output policy for declared outputs the container did not write.
     """
 
     tracker: Tracker
@@ -55,6 +56,9 @@ class ContainerStepRequest:
     output_paths: Mapping[str, Path]
     config: Mapping[str, Any]
     run_step: RunStep
+    # OutputPolicyOptions.output_missing for declared outputs the container did not
+    # write: "warn" (log "Expected output not found"), "error" (raise) or "ignore".
+    output_missing: str = "warn"
 
 
 def dispatch_container_step(request: ContainerStepRequest) -> RunResult:

@@ -202,6 +202,7 @@ def run_step(
             output_paths=dict(dest),
             config=config_values,
             run_step=container_run_step,
+            output_missing=policy_opts.output_missing or "warn",
         )
         return dispatch_container_step(request)
 

@@ -16,6 +16,7 @@ will ever return. ``readonly`` runs record nothing.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,9 +100,11 @@ def begin(
         artifact = make_artifact(tracker, state, value, key=key, direction="input")
         state.inputs[key] = artifact
         entries.append(input_identity(tracker, key, artifact))
-    if run.parent_run_id is None:
-        producers = [a.run_id for a in state.inputs.values() if a.run_id]
-        run.parent_run_id = producers[-1] if producers else None
+    # parent_run_id is the scenario header (as in Consist 0.3); the runs that produced
+    # this run's inputs are listed separately.
+    upstream = list(dict.fromkeys(a.run_id for a in state.inputs.values() if a.run_id))
+    if upstream:
+        run.meta["upstream_run_ids"] = upstream
 
     parts = tracker.identity.compute_run_identity(
         config=state.config,
@@ -306,6 +309,8 @@ def end(tracker: Tracker, status: str = "completed", error: BaseException | None
         tracker.last_run = run
     if status == "completed":
         tracker._memory.remember(run, state.outputs)
+        if state.outputs and not state.cache_hit:
+            _mark_views_stale(tracker, state.outputs.values())
         tracker._hooks.fire("on_run_complete", run, list(state.outputs.values()))
     else:
         tracker._hooks.fire("on_run_failed", run, error)
@@ -317,6 +322,8 @@ def _record_end(tracker: Tracker, state: ActiveRun) -> None:
     from consist.store import artifacts as artifact_rows
     from consist.store import runs as run_rows
 
+    # Stamped before the snapshot, so a database rebuilt from snapshots is identical.
+    state.run.updated_at = utc_now()
     tracker._write_snapshot(_record(state))
     run, memory = state.run, tracker._memory
     for artifact in state.inputs.values():
@@ -330,7 +337,6 @@ def _record_end(tracker: Tracker, state: ActiveRun) -> None:
     new_outputs = [a for a in state.outputs.values() if not memory.is_stored(a.id)]
     links = [(a.id, "input", key) for key, a in state.inputs.items()]
     links += [(a.id, "output", key) for key, a in state.outputs.items()]
-    run.updated_at = utc_now()
     with store.transaction() as con:
         if state.start_recorded:
             run_rows.update_run(con, run)
@@ -343,6 +349,15 @@ def _record_end(tracker: Tracker, state: ActiveRun) -> None:
         if state.facet:
             store.record_facet(run.id, state.facet, namespace=run.model_name)
     memory.mark_stored(a.id for a in (*new_inputs, *new_outputs))
+
+
+def _mark_views_stale(tracker: Tracker, outputs: Iterable[Any]) -> None:
+    # Registered v_<concept> views now miss these files; they are rebuilt lazily
+    # (consist.data.view_freshness). Trackers without views never import the data layer.
+    if tracker.registered_schemas or "consist.data.view_registry" in sys.modules:
+        from consist.data.view_freshness import mark_stale
+
+        mark_stale(tracker, outputs)
 
 
 def _record(state: ActiveRun) -> ConsistRecord:

@@ -80,8 +80,9 @@ class TrackerQueries:
     ) -> list[Run] | dict[Any, Run]:
         """Runs matching every filter, newest first (``limit`` default 100).
 
-        ``index_by="year"`` (any run field, or a ``RunFieldIndex``) returns a
-        dict keyed by that field instead of a list.
+        ``index_by`` returns a dict instead of a list, keyed by a run field
+        (``"year"``, ``RunFieldIndex("year")``) or a facet value
+        (``FacetIndex("scenario")``); with several runs per value the newest wins.
 
         Example:
             >>> for run in tracker.find_runs(model="clean", status="completed"):  # doctest: +SKIP
@@ -110,8 +111,9 @@ class TrackerQueries:
             runs = [r for r in runs if self._facet_matches(r, dict(facet))][:limit]
         if index_by is None:
             return runs
-        field = getattr(index_by, "field", index_by)
-        return {getattr(run, "model_name" if field == "model" else field): run for run in runs}
+        from consist.indexing import index_runs
+
+        return index_runs(runs, index_by, tracker=self)  # newest first: the newest run wins
 
     def find_run(self, **filters: Any) -> Run:
         """Exactly one run matching the filters (``id=``/``run_id=`` look up by id).

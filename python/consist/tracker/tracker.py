@@ -9,6 +9,7 @@ Persistence goes through ``consist.store`` (opened lazily, on first use).
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -227,8 +228,12 @@ class Tracker(TrackerQueries, TrackerArtifacts, TrackerHooks, TrackerWorkflow, T
         return self._store
 
     def close(self) -> None:
-        """Release the database file and flush the stat cache."""
+        """Rebuild views left stale by recent runs, release the database, flush the stat cache."""
         if self._store is not None:
+            if "consist.data.view_freshness" in sys.modules:
+                from consist.data.view_freshness import refresh_stale
+
+                refresh_stale(self)
             self._store.db.release()
         if self._stat_cache is not None:
             self._stat_cache.flush()

@@ -23,10 +23,32 @@ __all__ = ["TrackerArtifacts"]
 class TrackerArtifacts:
     """``log_artifact`` and friends, cached artifacts, ``log_meta``, ``output_dir``, ``output_path``."""
 
+    # Key-prefix facet parsers (``consist.tracker.facet_parsers``), set by
+    # ``register_artifact_facet_parser``; consulted by every ``log_artifact`` call.
+    _facet_parsers: Any = None
+
     if TYPE_CHECKING:
         _active: ActiveRun | None
 
         def _require_active(self, action: str) -> ActiveRun: ...
+
+    def register_artifact_facet_parser(self, prefix: str, parser_fn: Any) -> Any:
+        """Derive a facet from the key of every artifact logged with this key prefix.
+
+        The parser gets the key and returns a dict (or None for no facet); the
+        longest matching prefix wins and an explicit ``facet=`` always does.
+        Returns the tracker's ``ArtifactFacetParsers`` (``consist.tracker.facet_parsers``).
+
+        Example:
+            >>> tracker.register_artifact_facet_parser(
+            ...     "skims_", lambda key: {"period": key.split("_")[1]})  # doctest: +SKIP
+        """
+        if self._facet_parsers is None:
+            from consist.tracker.facet_parsers import ArtifactFacetParsers
+
+            self._facet_parsers = ArtifactFacetParsers()
+        self._facet_parsers.register(prefix, parser_fn)
+        return self._facet_parsers
 
     def cached_output(self, key: str | None = None) -> Artifact | None:
         """A cached output of the open run (the only one when ``key`` is None)."""
@@ -67,6 +89,10 @@ class TrackerArtifacts:
             ...     print(artifact.path, artifact.hash)
         """
         state = self._require_active("log artifact")
+        if facet is None and self._facet_parsers is not None:
+            facet = self._facet_parsers.facet_for(
+                key if key is not None else getattr(path, "key", None)
+            )
         if schema is not None:
             meta["schema_name"] = getattr(schema, "__name__", str(schema))
             meta["has_strict_schema"] = bool(strict_schema)

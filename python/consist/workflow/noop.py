@@ -123,6 +123,19 @@ class NoopTracker:
     def scenario(self, name: str, **kwargs: Any) -> NoopScenarioContext:
         return NoopScenarioContext(name, **kwargs)
 
+    def run(
+        self, fn: Callable[..., Any] | None = None, name: str | None = None, **kwargs: Any
+    ) -> NoopRunResult:
+        """Call ``fn`` like ``Tracker.run`` would on a miss (inputs as paths); record nothing.
+
+        Example:
+            >>> NoopTracker().run(fn=lambda scale: None, config={"scale": 2}).cache_hit
+            False
+        """
+        step = NoopScenarioContext(name or getattr(fn, "__name__", "step"), run_dir=self.run_dir)
+        step.tracker = self
+        return step.run(fn, name, **kwargs)
+
 
 class NoopScenarioContext:
     """The no-op twin of ``ScenarioContext``: same methods, nothing recorded."""

@@ -24,7 +24,7 @@ __all__ = ["checkpoint", "copy_database", "current_catalog", "row_census"]
 
 def current_catalog(con: Any) -> str:
     """Name of the selected (USEd) database."""
-    return con.execute("SELECT current_database()").fetchone()[0]
+    return con.execute("SELECT current_database()").fetchall()[0][0]
 
 
 def checkpoint(con: Any, catalog: str | None = None) -> None:
@@ -53,5 +53,7 @@ def row_census(con: Any, catalog: str) -> dict[str, int]:
     census = {}
     for schema, table in tables:
         ref = f"{quote_catalog(catalog)}.{quote_catalog(schema)}.{quote_catalog(table)}"
-        census[f"{schema}.{table}"] = int(con.execute(f"SELECT count(*) FROM {ref}").fetchone()[0])
+        census[f"{schema}.{table}"] = int(
+            con.execute(f"SELECT count(*) FROM {ref}").fetchall()[0][0]
+        )
     return census

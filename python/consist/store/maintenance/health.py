@@ -110,10 +110,10 @@ def schema_version(con: Any) -> int | None:
     exists = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
         "AND schema_name = 'main' AND table_name = 'consist_schema_version'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not exists:
         return None
-    return con.execute("SELECT max(version) FROM consist_schema_version").fetchone()[0]
+    return con.execute("SELECT max(version) FROM consist_schema_version").fetchall()[0][0]
 
 
 def _existing(con: Any, schema: str) -> list[str]:
@@ -129,7 +129,7 @@ def table_row_counts(con: Any) -> dict[str, int]:
     """Rows in each consist metadata table that exists."""
     present = set(_existing(con, "main"))
     return {
-        t: int(con.execute(f"SELECT count(*) FROM {quote_ident(t)}").fetchone()[0])
+        t: int(con.execute(f"SELECT count(*) FROM {quote_ident(t)}").fetchall()[0][0])
         for t in TABLES
         if t in present
     }
@@ -151,7 +151,7 @@ def global_tables(con: Any) -> list[GlobalTable]:
             [GLOBAL_SCHEMA, name],
         ).fetchall()
         ref = f"{GLOBAL_SCHEMA}.{quote_ident(name)}"
-        rows = int(con.execute(f"SELECT count(*) FROM {ref}").fetchone()[0])
+        rows = int(con.execute(f"SELECT count(*) FROM {ref}").fetchall()[0][0])
         found.append(GlobalTable(name, dict(cols), rows))
     return found
 
@@ -161,7 +161,8 @@ def database_size(con: Any) -> dict[str, Any]:
     row = con.execute(
         "SELECT block_size, total_blocks, used_blocks, free_blocks, wal_size "
         "FROM pragma_database_size() WHERE database_name = current_database()"
-    ).fetchone()
+    ).fetchall()
+    row = row[0] if row else None
     keys = ("block_size", "total_blocks", "used_blocks", "free_blocks", "wal_size")
     return dict(zip(keys, row, strict=True)) if row else {}
 
@@ -173,12 +174,12 @@ def table_sizes(con: Any) -> list[dict[str, Any]]:
     for schema in ("main", GLOBAL_SCHEMA):
         for name in _existing(con, schema):
             ref = f"{quote_ident(schema)}.{quote_ident(name)}"
-            rows = int(con.execute(f"SELECT count(*) FROM {ref}").fetchone()[0])
+            rows = int(con.execute(f"SELECT count(*) FROM {ref}").fetchall()[0][0])
             literal = ref.replace("'", "''")
             blocks = con.execute(
                 f"SELECT count(DISTINCT block_id) FROM pragma_storage_info('{literal}') "
                 "WHERE persistent AND block_id >= 0"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             result.append({"schema": schema, "table": name, "rows": rows, "bytes": blocks * block})
     return result
 
@@ -187,7 +188,7 @@ def invariant_violations(con: Any, limit: int = 50) -> dict[str, tuple[int, list
     """For each check in ``INVARIANT_CHECKS``: ``(count, first `limit` offending rows)``."""
     found = {}
     for name, (sql, _) in INVARIANT_CHECKS.items():
-        count = int(con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0])
+        count = int(con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0])
         sample = con.execute(f"{sql} LIMIT {int(limit)}").fetchall() if count else []
         found[name] = (count, sample)
     return found
@@ -203,7 +204,9 @@ def read_every_row(con: Any) -> dict[str, int]:
     for table in (*TABLES, "consist_schema_version"):
         if table in present:
             ref = quote_ident(table)
-            read[table] = int(con.execute(f"SELECT count(hash(t)) FROM {ref} AS t").fetchone()[0])
+            read[table] = int(
+                con.execute(f"SELECT count(hash(t)) FROM {ref} AS t").fetchall()[0][0]
+            )
     return read
 
 
@@ -243,7 +246,7 @@ def orphaned_ingested_rows(con: Any) -> dict[str, int]:
         n = con.execute(
             f"SELECT count(*) FROM {table_ref(table.name)} t WHERE t.consist_run_id IS NOT NULL "
             "AND NOT EXISTS (SELECT 1 FROM run r WHERE r.id = t.consist_run_id)"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if n:
             found[table.name] = int(n)
     return found
@@ -253,4 +256,4 @@ def ping(con: Any) -> None:
     """Touch the catalog of the selected database (fails fast on an unreadable file)."""
     con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()"
-    ).fetchone()
+    ).fetchall()

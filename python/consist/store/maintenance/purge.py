@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from consist.store.global_tables import table_ref
-from consist.store.rows import ARTIFACT_COLUMNS, row_to_artifact
+from consist.store.rows import ARTIFACT_COLUMNS, first_row, row_to_artifact
 
 __all__ = [
     "cache_rows_to_prune",
@@ -108,7 +108,7 @@ def metadata_counts(con: Any, run_ids: list[str], artifact_ids: list[str]) -> di
     params = {"ids": run_ids}
 
     def count(sql: str, p: dict[str, Any]) -> int:
-        return int(con.execute(f"SELECT count(*) FROM ({sql})", p).fetchone()[0])
+        return int(con.execute(f"SELECT count(*) FROM ({sql})", p).fetchall()[0][0])
 
     return {
         "run": len(run_ids),
@@ -151,14 +151,14 @@ def delete_metadata(con: Any, run_ids: list[str], artifact_ids: list[str]) -> di
 
 
 def _rowcount(cursor: Any) -> int:
-    row = cursor.fetchone()
+    row = first_row(cursor)
     return int(row[0]) if row else 0
 
 
 def ingested_row_count(con: Any, table: str, column: str, run_ids: list[str]) -> int:
     """Rows of ``global_tables.<table>`` whose ``column`` names a purged run."""
     sql = f'SELECT count(*) FROM {table_ref(table)} WHERE "{column}" IN ({_IDS})'
-    return int(con.execute(sql, {"ids": run_ids}).fetchone()[0])
+    return int(con.execute(sql, {"ids": run_ids}).fetchall()[0][0])
 
 
 def delete_ingested_rows(con: Any, table: str, column: str, run_ids: list[str]) -> int:
@@ -188,7 +188,7 @@ def cache_rows_to_prune(
         f"SELECT count(*) FROM {table_ref(cache_table)} "
         f"WHERE content_hash IN ({_released_hashes_sql(link_tables)})"
     )
-    return int(con.execute(sql, {"ids": run_ids}).fetchone()[0])
+    return int(con.execute(sql, {"ids": run_ids}).fetchall()[0][0])
 
 
 def delete_cache_rows(

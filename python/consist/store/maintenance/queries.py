@@ -113,7 +113,7 @@ def scenario_headers(con: Any, *, limit: int, name: str | None = None) -> list[t
 
 def summary_figures(con: Any) -> dict[str, Any]:
     """Totals for ``consist summary``: runs per model and status, artifacts per driver, dates."""
-    first, last = con.execute("SELECT min(created_at), max(created_at) FROM run").fetchone()
+    first, last = con.execute("SELECT min(created_at), max(created_at) FROM run").fetchall()[0]
     models = con.execute(
         "SELECT model_name, count(*), count(*) FILTER (status = 'completed'), "
         "count(*) FILTER (status = 'failed'), count(*) FILTER (cache_hit), max(created_at) "
@@ -124,7 +124,7 @@ def summary_figures(con: Any) -> dict[str, Any]:
     ).fetchall()
     scenarios = con.execute(
         "SELECT count(*) FROM run WHERE list_contains(coalesce(tags, []), ?)", [SCENARIO_TAG]
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     return {
         "first_run_at": first,
         "last_run_at": last,

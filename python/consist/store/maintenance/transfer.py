@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from consist.store.global_tables import GLOBAL_SCHEMA, quote_ident
+from consist.store.rows import first_row
 from consist.store.schema import RUN_COLUMNS, ensure_schema
 
 __all__ = [
@@ -58,7 +59,7 @@ def detach(con: Any, alias: str) -> None:
 
 def create_schema_in(con: Any, alias: str) -> None:
     """Create consist's tables in the attached catalog ``alias`` (then switch back)."""
-    current = con.execute("SELECT current_database()").fetchone()[0]
+    current = con.execute("SELECT current_database()").fetchall()[0][0]
     con.execute(f"USE {quote_catalog(alias)}")
     try:
         ensure_schema(con)
@@ -117,7 +118,7 @@ def _common(con: Any, source: str, target: str, table: str) -> str:
 
 
 def _count(con: Any, sql: str, params: dict[str, Any]) -> int:
-    row = con.execute(sql, params).fetchone()
+    row = first_row(con.execute(sql, params))
     return int(row[0]) if row else 0
 
 
