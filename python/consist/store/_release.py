@@ -1,9 +1,11 @@
-"""Background thread that detaches idle databases.
+"""Background thread that detaches idle databases and runs batched fsyncs.
 
 One daemon thread per process watches every attached ``Database`` and
 detaches it once it has seen no DB work for its idle period. Starting a timer
 per operation would cost more than the operation; here a session end only
-stores a timestamp.
+stores a timestamp. The queue of deferred fsyncs (``deferred_sync.py``) is
+watched the same way: anything with ``try_release_idle(now)`` (do the work if
+due; seconds until due, or None when done) and ``is_attached`` (work left).
 
 Example:
     >>> release_thread() is release_thread()

@@ -1,9 +1,19 @@
 """Per-run JSON snapshots: the source of truth the database can be rebuilt from.
 
 Each run is written to ``<run_dir>/consist_runs/<run_id>.json`` before the
-database row, atomically (temp file in the same directory, fsync, rename), so
-a reader sees the old file or the new one, never half of one. The payload is
+database row, atomically (temp file in the same directory, rename), so a
+reader sees the old file or the new one, never half of one. The payload is
 ``ConsistRecord.to_dict()``: run, inputs, outputs, cached_run, config, facet.
+
+How much is forced to disk before returning is the ``sync`` level (the rule
+is documented in docs/persistence.md, "Durability"):
+
+* ``"full"``: fsync the file, rename, fsync the directory (the default);
+* ``"file"``: fsync the file, rename; the directory fsync is batched
+  (``deferred_sync.py``, within ~0.25 s) because a durable database commit
+  with the same record follows;
+* ``"batched"``: rename; file and directory fsyncs are batched (a cache hit,
+  whose database commit is its durable record).
 
 Example:
     >>> import tempfile, pathlib
@@ -24,12 +34,13 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from consist.errors import CorruptSnapshotError
+from consist.errors import ConfigError, CorruptSnapshotError
 from consist.models import ConsistRecord
 
 __all__ = [
     "LATEST_SNAPSHOT_NAME",
     "SNAPSHOT_DIRNAME",
+    "SYNC_LEVELS",
     "atomic_write_text",
     "iter_snapshots",
     "read_snapshot",
@@ -40,6 +51,7 @@ __all__ = [
 
 SNAPSHOT_DIRNAME = "consist_runs"
 LATEST_SNAPSHOT_NAME = "consist.json"
+SYNC_LEVELS = ("full", "file", "batched")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _log = logging.getLogger("consist.store")
 
@@ -64,8 +76,11 @@ def snapshot_path(run_dir: str | os.PathLike[str], run_id: str) -> Path:
     return Path(run_dir) / SNAPSHOT_DIRNAME / f"{safe_run_id(run_id)}.json"
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str, *, sync: str = "full") -> None:
     """Replace ``path`` with ``text`` atomically: temp file, fsync, rename, fsync directory.
+
+    ``sync="file"`` leaves the directory fsync to the batched queue,
+    ``sync="batched"`` both fsyncs (see the module docstring).
 
     Example:
         >>> import tempfile, pathlib
@@ -73,17 +88,29 @@ def atomic_write_text(path: Path, text: str) -> None:
         >>> atomic_write_text(target, "{}"); target.read_text()
         '{}'
     """
+    if sync not in SYNC_LEVELS:
+        raise ConfigError(
+            f"Unknown snapshot sync level {sync!r}.",
+            cause=f"sync must be one of: {', '.join(SYNC_LEVELS)}.",
+            fix="Pass sync='full' (the default) unless a durable database commit follows.",
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if sync != "batched":
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+    if sync != "full":
+        from consist.store.deferred_sync import deferred_sync
+
+        deferred_sync().add(path.parent, file=path if sync == "batched" else None)
+        return
     # Make the rename itself durable (a crash must not lose the new directory entry).
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
@@ -93,17 +120,23 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def write_snapshot(
-    run_dir: str | os.PathLike[str], record: ConsistRecord, *, write_latest: bool = False
+    run_dir: str | os.PathLike[str],
+    record: ConsistRecord,
+    *,
+    write_latest: bool = False,
+    sync: str = "full",
 ) -> Path:
     """Write the record to ``<run_dir>/consist_runs/<run_id>.json``; return that path.
 
     ``write_latest`` also writes ``<run_dir>/consist.json`` (Consist 0.3's "latest run" file).
+    ``sync`` is the durability level (module docstring); the tracker passes "file"
+    or "batched" when a database commit with the same record follows.
     """
     text = json.dumps(record.to_dict(), indent=2, ensure_ascii=False)
     path = snapshot_path(run_dir, record.run.id)
-    atomic_write_text(path, text)
+    atomic_write_text(path, text, sync=sync)
     if write_latest:
-        atomic_write_text(Path(run_dir) / LATEST_SNAPSHOT_NAME, text)
+        atomic_write_text(Path(run_dir) / LATEST_SNAPSHOT_NAME, text, sync=sync)
     return path
 
 

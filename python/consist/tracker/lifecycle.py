@@ -250,14 +250,14 @@ def _replaces_existing_run(tracker: Tracker, run_id: str) -> bool:
     return True
 
 
-def _write_run_row(tracker: Tracker, state: ActiveRun, con: Any) -> None:
+def _write_run_row(tracker: Tracker, state: ActiveRun, con: Any) -> list[Any]:
     from consist.store import runs as run_rows
     from consist.store.maintenance.purge import delete_metadata
 
     if state.replaces_existing:
         delete_metadata(con, [state.run.id], [])  # the old row, links and facets; not artifacts
         state.replaces_existing = False
-    run_rows.insert_run(con, state.run)
+    return run_rows.insert_run(con, state.run)
 
 
 def record_start(tracker: Tracker, state: ActiveRun) -> None:
@@ -271,7 +271,8 @@ def record_start(tracker: Tracker, state: ActiveRun) -> None:
     store = tracker._store_or_none()
     if store is not None:
         with store.transaction() as con:
-            _write_run_row(tracker, state, con)
+            written = _write_run_row(tracker, state, con)
+        state.written_row = written  # committed: the end updates only what changed
     state.start_recorded = True
 
 
@@ -324,12 +325,15 @@ def _record_end(tracker: Tracker, state: ActiveRun) -> None:
 
     # Stamped before the snapshot, so a database rebuilt from snapshots is identical.
     state.run.updated_at = utc_now()
-    tracker._write_snapshot(_record(state))
+    store = tracker._store_or_none()
+    # Durability (docs/persistence.md): with a database, the commit below is durable,
+    # so the snapshot's directory fsync is batched, and a hit's content fsync too.
+    sync = "full" if store is None else ("batched" if state.cache_hit else "file")
+    tracker._write_snapshot(_record(state), sync=sync)
     run, memory = state.run, tracker._memory
     for artifact in state.inputs.values():
         if artifact.run_id is None:
             memory.remember_raw_input(artifact)
-    store = tracker._store_or_none()
     if store is None:
         return
     # Cached outputs and known inputs are already stored: only link them.
@@ -339,13 +343,14 @@ def _record_end(tracker: Tracker, state: ActiveRun) -> None:
     links += [(a.id, "output", key) for key, a in state.outputs.items()]
     with store.transaction() as con:
         if state.start_recorded:
-            run_rows.update_run(con, run)
+            run_rows.update_run(con, run, written=state.written_row)
         else:
             _write_run_row(tracker, state, con)
         # An input row may carry newer meta (e.g. ingestion flags): never overwrite it.
-        artifact_rows.insert_artifacts(con, new_inputs, replace=False)
-        artifact_rows.insert_artifacts(con, new_outputs)
-        artifact_rows.link_many(con, run.id, links, on_conflict="ignore")
+        artifact_rows.write_artifacts(con, replace=new_outputs, keep=new_inputs)
+        # The run's row is new (or was replaced with its links), so its links are too:
+        # a plain INSERT, the cheapest statement.
+        artifact_rows.link_many(con, run.id, links, on_conflict="error")
         if state.facet:
             store.record_facet(run.id, state.facet, namespace=run.model_name)
     memory.mark_stored(a.id for a in (*new_inputs, *new_outputs))

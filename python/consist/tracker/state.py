@@ -38,6 +38,7 @@ class ActiveRun:
     cached_outputs: dict[str, Artifact] = field(default_factory=dict)
     start_recorded: bool = False
     replaces_existing: bool = False  # the run id was used before: replace that record
+    written_row: list[Any] | None = None  # the "running" row as written (store.runs values)
 
     @property
     def cache_hit(self) -> bool:

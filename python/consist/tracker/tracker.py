@@ -237,6 +237,10 @@ class Tracker(TrackerQueries, TrackerArtifacts, TrackerHooks, TrackerWorkflow, T
             self._store.db.release()
         if self._stat_cache is not None:
             self._stat_cache.flush()
+        if "consist.store.deferred_sync" in sys.modules:  # batched snapshot fsyncs, now
+            from consist.store.deferred_sync import flush_deferred_syncs
+
+            flush_deferred_syncs()
 
     # -- run state -----------------------------------------------------------
 
@@ -407,10 +411,10 @@ class Tracker(TrackerQueries, TrackerArtifacts, TrackerHooks, TrackerWorkflow, T
                 fix="Create the Tracker with access_mode='standard'.",
             )
 
-    def _write_snapshot(self, record: ConsistRecord) -> None:
+    def _write_snapshot(self, record: ConsistRecord, *, sync: str = "full") -> None:
         from consist.store.snapshots import write_snapshot
 
-        write_snapshot(self.run_dir, record)
+        write_snapshot(self.run_dir, record, sync=sync)
 
     def _attach_resolver(self, artifact: Artifact) -> Artifact:
         if artifact.resolver is None:
