@@ -31,6 +31,7 @@ from consist.data.drivers import infer_driver
 from consist.data.frames import FrameConversionError, to_arrow
 from consist.data.ingestion import ingest_table
 from consist.data.schemas import TableSchema, resolve_schema
+from consist.data.tabular_formats import dictionary_columns
 from consist.data.validation import type_mismatch, validate_table
 from consist.data.writers import writable_driver, write_table_atomic
 from consist.errors import ConsistRuntimeError, ConsistWarning
@@ -95,17 +96,21 @@ def log_dataframe(
     driver = driver or (infer_driver(path) if path is not None else "parquet")
     writable_driver(driver)
     target = Path(path) if path is not None else _default_path(tracker, key, driver)
+    options = _writer_options(driver, table, resolved, to_file_kwargs)
+    artifact_meta = dict(meta or {})
     pending = _start_ingest(tracker, table, resolved, run) if resolved is not None else None
     try:
-        write_table_atomic(table, target, driver=driver, options=to_file_kwargs)
+        write_table_atomic(table, target, driver=driver, options=options)
         if pending is not None:
+            # Digest the file while the rows are still going in (the tracker takes it as is).
+            if "content_hash" not in artifact_meta:
+                artifact_meta["content_hash"] = _file_digest(tracker, target)
             pending.wait()  # an ingestion error surfaces here, before anything is recorded
     except BaseException:
         target.unlink(missing_ok=True)
         if pending is not None:
             pending.discard()
         raise
-    artifact_meta = dict(meta or {})
     if resolved is not None:
         artifact_meta.setdefault("schema_name", resolved.name)
         artifact_meta.setdefault("table_name", resolved.table_name)
@@ -126,6 +131,25 @@ def log_dataframe(
     if pending is not None:
         _adopt(tracker, artifact, pending, table, resolved, run)
     return artifact
+
+
+def _writer_options(
+    driver: str, table: Any, schema: TableSchema | None, given: dict[str, Any]
+) -> dict[str, Any]:
+    """The caller's writer options, plus which Parquet columns to dictionary-encode."""
+    options = dict(given)
+    if driver == "parquet" and schema is not None and "use_dictionary" not in options:
+        # A validated one-column primary key never repeats: a dictionary only costs time.
+        unique = schema.primary_key if len(schema.primary_key) == 1 else ()
+        options["use_dictionary"] = dictionary_columns(table, unique=unique)
+    return options
+
+
+def _file_digest(tracker: Any, path: Path) -> str | None:
+    """The tracker's digest of ``path`` (None when the tracker has no identity helper)."""
+    identity = getattr(tracker, "identity", None)
+    compute = getattr(identity, "compute_file_checksum", None)
+    return compute(path) if compute is not None else None
 
 
 def _start_ingest(tracker: Any, table: Any, schema: TableSchema, run: Any) -> Any:

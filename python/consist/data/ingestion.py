@@ -64,10 +64,12 @@ def ingest_table(
     run_id: str | None,
     year: int | None = None,
     iteration: int | None = None,
+    replace: bool = True,
 ) -> int:
     """Insert ``table`` into ``global_tables.<table_name>`` in one transaction; return the row count.
 
-    ``db`` is a ``consist.store.Database``.
+    ``db`` is a ``consist.store.Database``. ``replace=False`` skips deleting the
+    artifact's earlier rows: only for an id minted for this insert, which has none.
 
     Example:
         >>> import pyarrow as pa, tempfile, pathlib
@@ -92,7 +94,8 @@ def ingest_table(
                 _check_compatible(table_name, existing, incoming)
                 new = [(n, t) for n, t in incoming.items() if n not in existing]
                 gt.add_columns(con, table_name, [(n, _nullable_type(t)) for n, t in new])
-                gt.delete_artifact_rows(con, table_name, artifact_id)
+                if replace:
+                    gt.delete_artifact_rows(con, table_name, artifact_id)
             gt.insert_rows(
                 con,
                 table_name,

@@ -60,6 +60,7 @@ class PendingIngest:
                 run_id=getattr(self._run, "id", None),
                 year=getattr(self._run, "year", None),
                 iteration=getattr(self._run, "iteration", None),
+                replace=False,  # a fresh uuid: no earlier rows to delete (no scan of the table)
             )
         except BaseException as exc:  # re-raised in the caller's thread by wait()
             self._error = exc

@@ -21,13 +21,14 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from consist.data.drivers import Driver, Options, register_driver
 from consist.errors import ConsistTypeError
 
-__all__ = ["finish_relation"]
+__all__ = ["dictionary_columns", "finish_relation"]
 
 _COMMON = frozenset({"columns", "nrows"})
 _PANDAS_JSON = frozenset(
@@ -96,7 +97,7 @@ def _parquet_write(table: Any, path: Path, options: Options) -> None:
     import pyarrow.parquet as pq
 
     options = dict(options)
-    options.setdefault("use_dictionary", _dictionary_columns(table))
+    options.setdefault("use_dictionary", dictionary_columns(table))
     try:
         pq.write_table(table, str(path), **options)
     except TypeError as exc:
@@ -107,20 +108,29 @@ def _parquet_write(table: Any, path: Path, options: Options) -> None:
         ) from exc
 
 
-def _dictionary_columns(table: Any) -> list[str] | bool:
-    """Columns worth dictionary-encoding: everything but floating-point and nested columns.
+def dictionary_columns(table: Any, *, unique: Iterable[str] = ()) -> list[str] | bool:
+    """Columns worth dictionary-encoding in Parquet (``use_dictionary``), or False for none.
 
-    Measured floats almost never repeat, so pyarrow's default attempt to
-    dictionary-encode them costs ~20% of the write and then falls back; strings,
-    integers and categories keep the encoding (and the smaller files).
+    Everything but floating-point, decimal and nested columns, and the ``unique``
+    ones (a validated primary key). Measured floats almost never repeat, so
+    pyarrow's default attempt to dictionary-encode them costs ~20% of the write
+    and then falls back, as it does on a unique key; strings, integers and
+    categories keep the encoding (and the smaller files).
+
+    Example:
+        >>> import pyarrow as pa
+        >>> dictionary_columns(pa.table({"id": [1], "x": [0.5], "s": ["a"]}), unique=["id"])
+        ['s']
     """
     import pyarrow as pa
 
     t = pa.types
+    skip = set(unique)
     names = [
         f.name
         for f in table.schema
-        if not (t.is_floating(f.type) or t.is_nested(f.type) or t.is_decimal(f.type))
+        if f.name not in skip
+        and not (t.is_floating(f.type) or t.is_nested(f.type) or t.is_decimal(f.type))
     ]
     return names if names else False
 
