@@ -290,17 +290,19 @@ def find_latest_output_at(
     This is how a logged input is linked to the run that wrote it (so its
     signature enters the input hash: Merkle linking).
     """
-    sql = (
-        f"{_SELECT} WHERE container_uri = ? AND run_id IS NOT NULL "
-        "AND table_path IS NOT DISTINCT FROM ? AND array_path IS NOT DISTINCT FROM ?"
-    )
-    params: list[Any] = [container_uri, table_path, array_path]
-    if driver is not None:
-        sql += " AND driver = ?"
-        params.append(driver)
-    # Sorted here, not in SQL: ORDER BY ... LIMIT makes DuckDB skip the container_uri index.
+    # Only the indexed equality in SQL, the rest filtered and sorted here: any further
+    # condition (run_id IS NOT NULL, driver = ?, ORDER BY ... LIMIT) makes DuckDB drop
+    # the container_uri index for a full scan (~4 ms instead of ~0.5 at 100,000 runs).
+    rows = con.execute(f"{_SELECT} WHERE container_uri = ?", [container_uri]).fetchall()
     candidates = sorted(
-        map(row_to_artifact, con.execute(sql, params).fetchall()),
+        (
+            artifact
+            for artifact in map(row_to_artifact, rows)
+            if artifact.run_id is not None
+            and artifact.table_path == table_path
+            and artifact.array_path == array_path
+            and (driver is None or artifact.driver == driver)
+        ),
         key=lambda artifact: (artifact.created_at, artifact.id),
         reverse=True,
     )
