@@ -59,7 +59,9 @@ def stale_concepts(tracker: Any) -> set[str]:
     """Concepts of ``tracker`` whose views are waiting for a rebuild.
 
     Example:
-        >>> stale_concepts(object())
+        >>> class T:
+        ...     registered_schemas = []
+        >>> stale_concepts(T())
         set()
     """
     return set(_stale.get(tracker, ()))
@@ -76,14 +78,17 @@ def refresh_stale(tracker: Any) -> list[str]:
     """Rebuild the stale views of ``tracker``; return the views rebuilt.
 
     Example:
-        >>> refresh_stale(object())
+        >>> class T:
+        ...     registered_schemas = []
+        >>> refresh_stale(T())
         []
     """
     from consist.data.artifact_access import database_of
     from consist.data.view_registry import registry_for
 
     waiting = _stale.pop(tracker, set())
-    if not waiting or database_of(tracker) is None:
+    db = database_of(tracker) if waiting else None
+    if db is None or db.is_closed:  # nothing stale, or nothing left to write to
         return []
     return registry_for(tracker).refresh(*sorted(waiting))
 

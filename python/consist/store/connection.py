@@ -102,6 +102,11 @@ class Database:
         """True while this process holds the file (and so locks out other processes)."""
         return self._attached_rw is not None
 
+    @property
+    def is_closed(self) -> bool:
+        """True after ``close()``: this handle cannot be used again."""
+        return self._closed
+
     def _idle_seconds(self) -> float:
         if self.idle_release_seconds is not None:
             return self.idle_release_seconds

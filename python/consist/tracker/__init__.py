@@ -13,10 +13,12 @@ from consist.tracker.context import (
 )
 from consist.tracker.run_context import RunContext
 from consist.tracker.tracker import Tracker
+from consist.tracker.tracker_config import TrackerConfig
 
 __all__ = [
     "RunContext",
     "Tracker",
+    "TrackerConfig",
     "current_run",
     "current_tracker",
     "set_current_tracker",

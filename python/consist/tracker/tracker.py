@@ -18,12 +18,18 @@ from typing import Any
 from consist import settings
 from consist.errors import ConfigError, ConsistRuntimeError
 from consist.models import Artifact, ConsistRecord, Run
+from consist.tracker.artifact_lookup_methods import TrackerArtifactLookups
+from consist.tracker.data_methods import TrackerData
+from consist.tracker.facet_methods import TrackerFacetLookups
 from consist.tracker.hooks import HookRegistry, TrackerHooks
+from consist.tracker.lineage_methods import TrackerLineage
+from consist.tracker.lookup_methods import TrackerLookups
 from consist.tracker.memory import RunMemory
 from consist.tracker.queries import TrackerQueries
 from consist.tracker.recovery_methods import TrackerRecovery
 from consist.tracker.state import ActiveRun
 from consist.tracker.tracker_artifacts import TrackerArtifacts
+from consist.tracker.tracker_config import TrackerConfigMethods
 from consist.tracker.uris import PathMapper, UriResolver
 from consist.tracker.workflow_methods import TrackerWorkflow
 
@@ -35,7 +41,19 @@ HASH_ALGORITHMS = ("blake3", "sha256")
 STAT_CACHE_RELPATH = Path(".consist") / "statcache"
 
 
-class Tracker(TrackerQueries, TrackerArtifacts, TrackerHooks, TrackerWorkflow, TrackerRecovery):
+class Tracker(
+    TrackerQueries,
+    TrackerLookups,
+    TrackerArtifactLookups,
+    TrackerFacetLookups,
+    TrackerLineage,
+    TrackerArtifacts,
+    TrackerData,
+    TrackerHooks,
+    TrackerWorkflow,
+    TrackerRecovery,
+    TrackerConfigMethods,
+):
     """Records runs and their artifacts, and reuses completed runs as a cache.
 
     ``db_path`` is the embedded DuckDB provenance database (opened on first
@@ -132,6 +150,8 @@ class Tracker(TrackerQueries, TrackerArtifacts, TrackerHooks, TrackerWorkflow, T
         self._hooks.extend("on_run_start", on_run_start)
         self._hooks.extend("on_run_complete", on_run_complete)
         self._hooks.extend("on_run_failed", on_run_failed)
+        self._openlineage_enabled = openlineage_enabled  # kept for to_config()
+        self._openlineage_namespace = openlineage_namespace
         if openlineage_enabled:
             from consist.tracker.openlineage import OpenLineageEmitter
 
