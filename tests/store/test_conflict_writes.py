@@ -110,3 +110,22 @@ def test_update_run_writes_only_changed_columns(store: MetadataStore) -> None:
         run_sql.update_run(con, run, written=written)
     with pytest.raises(RunNotFoundError), store.transaction() as con:
         run_sql.update_run(con, Run(id="nope", model_name="m"), written=written)
+
+
+def test_record_facet_keeps_a_stored_facet_and_replaces_a_runs_values(
+    store: MetadataStore,
+) -> None:
+    from consist.store import facets as facet_sql
+
+    with store.transaction() as con:
+        first = facet_sql.record_facet(con, "r1", {"a": {"b": 1}, "a.b": 2}, new_run=True)
+        again = facet_sql.record_facet(con, "r2", {"a": {"b": 1}, "a.b": 2}, new_run=True)
+        # Recorded again for a run that has it: its rows are replaced, not duplicated.
+        facet_sql.record_facet(con, "r1", {"a": {"b": 1}, "a.b": 2})
+        facet_sql.record_facet(con, "r1", {"a": {"b": 3}})
+    assert first == again
+    with store.db.session() as con:
+        assert con.execute("SELECT count(*) FROM config_facet").fetchall() == [(2,)]
+        rows = con.execute("SELECT run_id, key, value_num FROM run_config_kv").fetchall()
+    # One row per flattened key and facet ("a.b" appears twice in the first facet).
+    assert sorted(rows) == [("r1", "a.b", 2.0), ("r1", "a.b", 3.0), ("r2", "a.b", 2.0)]

@@ -321,6 +321,7 @@ def end(tracker: Tracker, status: str = "completed", error: BaseException | None
 def _record_end(tracker: Tracker, state: ActiveRun) -> None:
     """Snapshot, then one transaction: run row, artifacts not stored yet, links."""
     from consist.store import artifacts as artifact_rows
+    from consist.store import facets as facet_rows
     from consist.store import runs as run_rows
 
     # Stamped before the snapshot, so a database rebuilt from snapshots is identical.
@@ -352,7 +353,9 @@ def _record_end(tracker: Tracker, state: ActiveRun) -> None:
         # a plain INSERT, the cheapest statement.
         artifact_rows.link_many(con, run.id, links, on_conflict="error")
         if state.facet:
-            store.record_facet(run.id, state.facet, namespace=run.model_name)
+            facet_rows.record_facet(
+                con, run.id, state.facet, namespace=run.model_name, new_run=True
+            )
     memory.mark_stored(a.id for a in (*new_inputs, *new_outputs))
 
 
