@@ -15,6 +15,11 @@ Modes::
              -> {"ours": [s...], "raw": [s...], "ours_cpu": [s...], "raw_cpu": [s...]}
              interleaved: ours, raw, ours, raw, ...; *_cpu is the process CPU time (all
              threads) of the same timed calls, which a busy machine inflates less
+    serve    --base DIR --rows N --kind KIND [--raw]      (either interpreter)
+             one JSON request per stdin line, {"side": "ours"} (or "raw" with --raw),
+             answered by one timed call: {"seconds": s, "cpu": s}. The harness keeps
+             one worker per interpreter and alternates them, so a load spike on the
+             shared machine hits ours, the raw floor and Consist 0.3.5 alike.
 
 ``raw`` is the floor the target compares with: convert the frame to Arrow (nothing
 for Arrow input), ``pyarrow.parquet.write_table``, then ``duckdb.connect(file)`` +
@@ -157,17 +162,39 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def serve(args: argparse.Namespace) -> None:
+    """Answer timed calls until stdin closes (see the ``serve`` mode above)."""
+    import os
+    import sys
+
+    # Replies get the real stdout; anything the libraries print goes to stderr.
+    replies = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    frame = make_frame(args.rows, args.kind)
+    sides = {"ours": OursSide(args.base / "ours", frame)}
+    if args.raw:
+        sides["raw"] = RawSide(args.base / "raw", frame)
+    for line in sys.stdin:
+        elapsed, cpu_seconds = sides[json.loads(line)["side"]]()
+        replies.write(json.dumps({"seconds": elapsed, "cpu": cpu_seconds}) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["log", "compare"])
+    parser.add_argument("mode", choices=["log", "compare", "serve"])
     parser.add_argument("--base", type=Path, required=True)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--kind", choices=["pandas", "arrow", "polars"], default="pandas")
+    parser.add_argument("--raw", action="store_true", help="serve: also time the raw floor")
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     warnings.simplefilter("ignore")
+    if args.mode == "serve":
+        serve(args)
+        return
     frame = make_frame(args.rows, args.kind)
     sides = {"ours": OursSide(args.base / "ours", frame)}
     if args.mode == "compare":
