@@ -19,7 +19,7 @@ def test_compat_page_runs_and_prints_what_it_says(tmp_path: Path) -> None:
     text = PAGE.read_text()
     code = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
     printed = re.findall(r"It prints:\n\n```text\n(.*?)```", text, flags=re.DOTALL)
-    assert len(code) == len(printed) == 3
+    assert len(code) == len(printed) == 4
     (tmp_path / "readme.txt").write_text("doc test project\n")
     subprocess.run([*_GIT, "init", "-q", str(tmp_path)], check=True)
     subprocess.run([*_GIT, "-C", str(tmp_path), "add", "readme.txt"], check=True)
