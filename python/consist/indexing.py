@@ -2,8 +2,8 @@
 
 ``RunFieldIndex("year")`` reads a column of the run (``year``, ``model_name``,
 ``status``, ...); ``FacetIndex("scenario")`` reads a facet value (dotted
-keys for nested facets). ``tracker.find_runs(index_by=...)`` accepts a
-``RunFieldIndex``; ``index_runs`` accepts both and any tracker.
+keys for nested facets). ``tracker.find_runs(index_by=...)`` and
+``index_runs`` accept both (and a plain name: a run field, else a facet key).
 
 Example:
     >>> from consist.models import Run
