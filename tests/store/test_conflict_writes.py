@@ -129,3 +129,14 @@ def test_record_facet_keeps_a_stored_facet_and_replaces_a_runs_values(
         rows = con.execute("SELECT run_id, key, value_num FROM run_config_kv").fetchall()
     # One row per flattened key and facet ("a.b" appears twice in the first facet).
     assert sorted(rows) == [("r1", "a.b", 2.0), ("r1", "a.b", 3.0), ("r2", "a.b", 2.0)]
+
+
+def test_new_artifacts_are_inserted_unchecked(store: MetadataStore) -> None:
+    store.insert_artifacts([_artifact("old", 1)])
+    with store.transaction() as con:
+        artifact_sql.write_artifacts(con, new=[_artifact("fresh", 1)], keep=[_artifact("old", 2)])
+    assert _meta(store, "fresh") == {"v": 1} and _meta(store, "old") == {"v": 1}
+    # "new" means "no row can exist": a stored id makes the whole transaction fail.
+    with pytest.raises(duckdb.ConstraintException), store.transaction() as con:
+        artifact_sql.write_artifacts(con, new=[_artifact("old", 3), _artifact("other", 1)])
+    assert _meta(store, "old") == {"v": 1} and "other" not in store.get_artifacts(["other"])

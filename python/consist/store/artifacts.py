@@ -77,12 +77,18 @@ def insert_artifacts(con: Any, artifacts: Iterable[Artifact], *, replace: bool =
 
 
 def write_artifacts(
-    con: Any, *, replace: Iterable[Artifact] = (), keep: Iterable[Artifact] = ()
+    con: Any,
+    *,
+    replace: Iterable[Artifact] = (),
+    keep: Iterable[Artifact] = (),
+    new: Iterable[Artifact] = (),
 ) -> None:
     """Store artifact rows with one INSERT; call it inside a transaction.
 
     A stored row with the same id is overwritten by a ``replace`` artifact and
     left as it is for a ``keep`` artifact (an input row may carry newer meta).
+    ``new`` artifacts are known to have no row (ids minted for this run) and are
+    inserted without the check; a row with their id makes the INSERT fail.
     Within each group the last artifact with an id wins; ``replace`` wins over ``keep``.
 
     Example:
@@ -95,11 +101,12 @@ def write_artifacts(
         >>> get_artifacts(con, [art.id])[art.id].meta
         {'v': 1}
     """
+    unchecked = {artifact.id: artifact for artifact in new}
     wanted = {artifact.id: (artifact, False) for artifact in keep}
     wanted.update({artifact.id: (artifact, True) for artifact in replace})
-    if not wanted:
-        return
-    stored = _stored_artifact_ids(con, list(wanted))
+    for artifact_id in unchecked.keys() & wanted.keys():
+        del unchecked[artifact_id]
+    stored = _stored_artifact_ids(con, list(wanted)) if wanted else set()
     stale = [artifact_id for artifact_id in stored if wanted[artifact_id][1]]
     for start in range(0, len(stale), INSERT_CHUNK_ROWS):
         chunk = stale[start : start + INSERT_CHUNK_ROWS]
@@ -109,6 +116,7 @@ def write_artifacts(
         for artifact_id, (artifact, overwrite) in wanted.items()
         if overwrite or artifact_id not in stored
     ]
+    rows += [artifact_params(artifact) for artifact in unchecked.values()]
     insert_rows(con, _INSERT_HEAD, rows)
 
 

@@ -105,6 +105,8 @@ def make_artifact(
         meta=extra,
         abs_path=str(local),
     )
+    if direction == "output":  # a fresh uuid4 id: the run's end inserts it unchecked
+        state.minted_ids.add(artifact.id)
     tracker._attach_resolver(artifact)
     return artifact
 

@@ -348,7 +348,13 @@ def _record_end(tracker: Tracker, state: ActiveRun) -> None:
         else:
             _write_run_row(tracker, state, con)
         # An input row may carry newer meta (e.g. ingestion flags): never overwrite it.
-        artifact_rows.write_artifacts(con, replace=new_outputs, keep=new_inputs)
+        minted = [a for a in new_outputs if a.id in state.minted_ids]
+        artifact_rows.write_artifacts(
+            con,
+            new=minted,
+            replace=[a for a in new_outputs if a.id not in state.minted_ids],
+            keep=new_inputs,
+        )
         # The run's row is new (or was replaced with its links), so its links are too:
         # a plain INSERT, the cheapest statement.
         artifact_rows.link_many(con, run.id, links, on_conflict="error")

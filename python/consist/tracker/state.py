@@ -39,6 +39,7 @@ class ActiveRun:
     start_recorded: bool = False
     replaces_existing: bool = False  # the run id was used before: replace that record
     written_row: list[Any] | None = None  # the "running" row as written (store.runs values)
+    minted_ids: set[str] = field(default_factory=set)  # new output ids: no row can exist yet
 
     @property
     def cache_hit(self) -> bool:
