@@ -4,6 +4,12 @@ Each sample is a fresh process (``import consist`` done and timed separately), s
 first construction's one-time costs (engine, schema checks) are what is measured;
 samples alternate between ours and 0.3.5.
 
+Both sides load compiled bytecode, as an installed package does: ``pip install``
+compiled Consist 0.3.5's ``__pycache__``, while this environment may set
+``PYTHONDONTWRITEBYTECODE`` so our source tree would be recompiled in every
+process (about half of our time). The samples therefore run with a shared
+``PYTHONPYCACHEPREFIX`` (``.bench/pycache``), filled by the untimed first process.
+
 Example::
 
     .venv/bin/python benchmarks/run.py --only P8
@@ -11,7 +17,10 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
+import os
 import statistics
+from collections.abc import Iterator
 from pathlib import Path
 
 from harness import tracker_sides
@@ -33,13 +42,14 @@ def run(ctx: Context) -> list[Row]:
     sides = {"Consist 0.3.5": ctx.reference_python()}
     if problem is None:
         sides["ours"] = ctx.ours_python
-    commands = {name: _prepare(ctx, python, name) for name, python in sides.items()}
     samples: dict[str, list[dict]] = {name: [] for name in sides}
-    for rep in range(ctx.warmup + ctx.reps):  # alternate sides, one fresh process each
-        for name, (python, script, args) in commands.items():
-            report = ctx.run_script(python, script, args)
-            if rep >= ctx.warmup:
-                samples[name].append(report)
+    with _bytecode_cache(ctx.bench_dir / "pycache"):
+        commands = {name: _prepare(ctx, python, name) for name, python in sides.items()}
+        for rep in range(ctx.warmup + ctx.reps):  # alternate sides, one fresh process each
+            for name, (python, script, args) in commands.items():
+                report = ctx.run_script(python, script, args)
+                if rep >= ctx.warmup:
+                    samples[name].append(report)
     ref = samples["Consist 0.3.5"]
     ref_first = statistics.median(s["first_s"] for s in ref)
     if problem is not None:
@@ -72,6 +82,24 @@ def run(ctx: Context) -> list[Row]:
             goal=context_only(),
         ),
     ]
+
+
+@contextlib.contextmanager
+def _bytecode_cache(prefix: Path) -> Iterator[None]:
+    """Child processes read and write bytecode under ``prefix`` (both sides alike)."""
+    saved = {
+        name: os.environ.get(name) for name in ("PYTHONPYCACHEPREFIX", "PYTHONDONTWRITEBYTECODE")
+    }
+    os.environ["PYTHONPYCACHEPREFIX"] = str(prefix)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _prepare(ctx: Context, python: Path, side: str) -> tuple[Path, Path, list[str]]:
