@@ -29,10 +29,13 @@ __all__ = [
     "CACHE_MODES",
     "CODE_IDENTITY_MODES",
     "CONTAINER_OPTION_KEYS",
+    "HASHING_STRATEGIES",
+    "HASH_ALGORITHMS",
     "CacheOptions",
     "ExecutionOptions",
     "OutputPolicyOptions",
     "check_code_identity_executor",
+    "check_hashing_option",
     "validate_code_identity",
     "validate_extra_deps",
 ]
@@ -59,6 +62,8 @@ CONTAINER_OPTION_KEYS = (
     "lineage_mode",
 )
 _SOURCE_ROOT_HYDRATION = ("outputs-requested", "outputs-all")
+HASHING_STRATEGIES = ("full", "fast")
+HASH_ALGORITHMS = ("blake3", "sha256")
 
 
 def _quoted(values: tuple[str, ...]) -> str:
@@ -71,6 +76,20 @@ def _one_of(name: str, value: Any, allowed: tuple[str, ...], *, fix: str | None 
             f"{name} must be one of: {_quoted(allowed)}",
             cause=f"Received {name}={value!r}.",
             fix=fix or f"Pass one of {_quoted(allowed)}, or leave {name} unset for the default.",
+        )
+
+
+def check_hashing_option(name: str, value: Any, allowed: tuple[str, ...]) -> None:
+    """Refuse a ``hashing_strategy``/``hash_algorithm`` outside ``allowed`` (None included).
+
+    Example:
+        >>> check_hashing_option("hash_algorithm", "blake3", HASH_ALGORITHMS)
+    """
+    if value not in allowed:
+        raise ConfigError(
+            f"{name} must be one of: {_quoted(allowed)}",
+            cause=f"Received {name}={value!r}.",
+            fix=f"Pass Tracker(..., {name}={allowed[0]!r}) (the default) or {allowed[1]!r}.",
         )
 
 

@@ -20,25 +20,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from consist.errors import ConfigError
 from consist.identity import canonical, code, explain, identity_inputs, signature
 from consist.identity.hash_backend import digest_path
 from consist.identity.signature import SignatureParts
+from consist.options import HASH_ALGORITHMS, HASHING_STRATEGIES, check_hashing_option
 
 __all__ = ["HASHING_STRATEGIES", "HASH_ALGORITHMS", "IdentityManager"]
 
-HASHING_STRATEGIES = ("full", "fast")
-HASH_ALGORITHMS = ("blake3", "sha256")
 _TRACKER_EPOCH: Any = object()  # sentinel: "use the tracker's cache_epoch"
-
-
-def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ConfigError(
-            f"{name} must be one of: {', '.join(repr(a) for a in allowed)}",
-            cause=f"Received {name}={value!r}.",
-            fix=f"Pass Tracker(..., {name}={allowed[0]!r}) (the default) or {allowed[1]!r}.",
-        )
 
 
 class IdentityManager:
@@ -59,8 +48,8 @@ class IdentityManager:
         cache_epoch: int | None = 1,
         stat_cache: Any = None,
     ) -> None:
-        _check_choice("hashing_strategy", hashing_strategy, HASHING_STRATEGIES)
-        _check_choice("hash_algorithm", hash_algorithm, HASH_ALGORITHMS)
+        check_hashing_option("hashing_strategy", hashing_strategy, HASHING_STRATEGIES)
+        check_hashing_option("hash_algorithm", hash_algorithm, HASH_ALGORITHMS)
         self.project_root = Path(project_root).resolve()
         self.hashing_strategy = hashing_strategy
         self.hash_algorithm = hash_algorithm

@@ -9,15 +9,14 @@ Persistence goes through ``consist.store`` (opened lazily, on first use).
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from consist import settings
 from consist.errors import ConfigError, ConsistRuntimeError
 from consist.models import Artifact, ConsistRecord, Run
+from consist.options import HASH_ALGORITHMS, HASHING_STRATEGIES, check_hashing_option
 from consist.tracker.artifact_lookup_methods import TrackerArtifactLookups
 from consist.tracker.data_methods import TrackerData
 from consist.tracker.facet_methods import TrackerFacetLookups
@@ -27,6 +26,8 @@ from consist.tracker.lookup_methods import TrackerLookups
 from consist.tracker.memory import RunMemory
 from consist.tracker.queries import TrackerQueries
 from consist.tracker.recovery_methods import TrackerRecovery
+from consist.tracker.run_methods import TrackerRuns
+from consist.tracker.service_methods import TrackerServices
 from consist.tracker.state import ActiveRun
 from consist.tracker.tracker_artifacts import TrackerArtifacts
 from consist.tracker.tracker_config import TrackerConfigMethods
@@ -36,9 +37,6 @@ from consist.tracker.workflow_methods import TrackerWorkflow
 __all__ = ["Tracker"]
 
 ACCESS_MODES = ("standard", "analysis", "read_only")
-HASHING_STRATEGIES = ("full", "fast")
-HASH_ALGORITHMS = ("blake3", "sha256")
-STAT_CACHE_RELPATH = Path(".consist") / "statcache"
 
 
 class Tracker(
@@ -53,6 +51,8 @@ class Tracker(
     TrackerWorkflow,
     TrackerRecovery,
     TrackerConfigMethods,
+    TrackerRuns,
+    TrackerServices,
 ):
     """Records runs and their artifacts, and reuses completed runs as a cache.
 
@@ -105,16 +105,8 @@ class Tracker(
             )
         # Checked here rather than by IdentityManager, which is built on first use:
         # importing the identity layer is most of what a Tracker costs to create.
-        for name, value, allowed in (
-            ("hashing_strategy", hashing_strategy, HASHING_STRATEGIES),
-            ("hash_algorithm", hash_algorithm, HASH_ALGORITHMS),
-        ):
-            if value not in allowed:
-                raise ConfigError(
-                    f"{name} must be one of: {', '.join(map(repr, allowed))}",
-                    cause=f"Received {name}={value!r}.",
-                    fix=f"Pass Tracker(..., {name}={allowed[0]!r}) (the default) or {allowed[1]!r}.",
-                )
+        check_hashing_option("hashing_strategy", hashing_strategy, HASHING_STRATEGIES)
+        check_hashing_option("hash_algorithm", hash_algorithm, HASH_ALGORITHMS)
         self.hashing_strategy = hashing_strategy
         self.hash_algorithm = hash_algorithm
         self.run_dir = Path(os.path.abspath(run_dir))
@@ -162,214 +154,6 @@ class Tracker(
             logging.getLogger("consist").warning(
                 "Schemas provided but no database configured. Views will not be created."
             )
-
-    # -- services ------------------------------------------------------------
-
-    @property
-    def identity(self) -> Any:
-        """Code, config and input identity helpers (``consist.identity.IdentityManager``).
-
-        Example:
-            >>> tracker.identity.compute_config_hash({"param": 1})  # doctest: +SKIP
-        """
-        if self._identity is None:
-            from consist.identity import IdentityManager
-
-            self._identity = IdentityManager(
-                self.project_root,
-                hashing_strategy=self.hashing_strategy,
-                hash_algorithm=self.hash_algorithm,
-                cache_epoch=self.cache_epoch,
-                stat_cache=self._stat_cache,
-            )
-        return self._identity
-
-    @property
-    def stat_cache(self) -> Any:
-        """The tracker's persistent stat cache (``<run_dir>/.consist/statcache``)."""
-        if self._stat_cache is None:
-            from consist.hashing import StatCache
-
-            path = self.run_dir / STAT_CACHE_RELPATH
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._stat_cache = StatCache(path)
-            if self._identity is not None:
-                self._identity.stat_cache = self._stat_cache
-        return self._stat_cache
-
-    @property
-    def metadata_store(self) -> Any:
-        """The ``consist.store.MetadataStore`` (None without a database)."""
-        return self._store_or_none()
-
-    @property
-    def engine(self) -> Any:
-        """SQLAlchemy engine on the provenance database (shared DuckDB instance).
-
-        Example:
-            >>> with tracker.engine.begin() as conn:  # doctest: +SKIP
-            ...     conn.exec_driver_sql("VACUUM")
-        """
-        store = self._store_or_none()
-        if store is None:
-            raise ConsistRuntimeError(
-                "This tracker has no database.",
-                cause="Tracker(db_path=None) records JSON snapshots only.",
-                fix="Pass db_path='./provenance.duckdb' to the Tracker.",
-            )
-        return store.db.engine
-
-    @property
-    def views(self) -> Any:
-        """Hybrid views of the registered schemas: ``tracker.views.Person`` (data layer).
-
-        Example:
-            >>> tracker = Tracker("./runs", db_path="./provenance.duckdb", schemas=[Person])
-            ... # doctest: +SKIP
-            >>> tracker.views.Person  # doctest: +SKIP
-        """
-        from consist.data.view_registry import registry_for
-
-        return registry_for(self)
-
-    @property
-    def db(self) -> Any:
-        """The shared ``consist.store.Database`` (None without a database)."""
-        store = self._store_or_none()
-        return store.db if store is not None else None
-
-    def _store_or_none(self) -> Any:
-        if self._store is None and self.db_path is not None:
-            from consist.store import MetadataStore
-
-            self._store = MetadataStore.open(
-                self.db_path, read_only=self.access_mode == "read_only"
-            )
-        return self._store
-
-    def close(self) -> None:
-        """Rebuild views left stale by recent runs, release the database, flush the stat cache."""
-        if self._store is not None:
-            if "consist.data.view_freshness" in sys.modules:
-                from consist.data.view_freshness import refresh_stale
-
-                refresh_stale(self)
-            self._store.db.release()
-        if self._stat_cache is not None:
-            self._stat_cache.flush()
-        if "consist.store.deferred_sync" in sys.modules:  # batched snapshot fsyncs, now
-            from consist.store.deferred_sync import flush_deferred_syncs
-
-            flush_deferred_syncs()
-
-    # -- run state -----------------------------------------------------------
-
-    @property
-    def current_run(self) -> Run | None:
-        """The run open on this tracker, or None."""
-        return self._active.run if self._active is not None else None
-
-    @property
-    def is_cached(self) -> bool:
-        """True while the open run is a cache hit."""
-        return self._active is not None and self._active.cache_hit
-
-    # -- lifecycle -----------------------------------------------------------
-
-    def begin_run(
-        self,
-        run_id: str,
-        model: str,
-        config: Mapping[str, Any] | None = None,
-        inputs: Mapping[str, Any] | Iterable[Any] | None = None,
-        tags: Iterable[str] | None = None,
-        description: str | None = None,
-        cache_mode: str = "reuse",
-        *,
-        artifact_dir: str | os.PathLike[str] | None = None,
-        allow_external_paths: bool | None = None,
-        facet: Mapping[str, Any] | None = None,
-        facet_from: Iterable[str] | None = None,
-        hash_inputs: Any = None,
-        identity_inputs: Any = None,
-        code_identity: str | None = None,
-        code_identity_extra_deps: Iterable[str] | None = None,
-        facet_schema_version: str | int | None = None,
-        facet_index: bool = True,
-        **kwargs: Any,
-    ) -> Run:
-        """Open a run imperatively; close it with ``end_run``. Prefer ``start_run``.
-
-        Example:
-            >>> tracker.begin_run("ingest_2030", model="ingest", year=2030)  # doctest: +SKIP
-            >>> tracker.end_run()  # doctest: +SKIP
-        """
-        from consist.tracker import lifecycle
-
-        state = lifecycle.begin_from_kwargs(
-            self,
-            run_id,
-            model,
-            cache_mode=cache_mode,
-            config=config,
-            inputs=inputs,
-            tags=tags,
-            description=description,
-            artifact_dir=artifact_dir,
-            allow_external_paths=allow_external_paths,
-            facet=facet,
-            facet_from=facet_from,
-            identity_inputs=identity_inputs if identity_inputs is not None else hash_inputs,
-            code_identity=code_identity,
-            code_identity_extra_deps=code_identity_extra_deps,
-            facet_schema_version=facet_schema_version,
-            kwargs=kwargs,
-        )
-        return state.run
-
-    def end_run(self, status: str = "completed", error: BaseException | None = None) -> Run:
-        """Close the open run as completed (or failed, when ``error`` is given)."""
-        from consist.tracker import lifecycle
-
-        return lifecycle.end(self, status, error)
-
-    @contextmanager
-    def start_run(self, run_id: str, model: str, **kwargs: Any) -> Iterator[Tracker]:
-        """Context manager around ``begin_run``/``end_run``; an exception marks the run failed.
-
-        Example:
-            >>> with tracker.start_run("hash_input", model="example"):  # doctest: +SKIP
-            ...     artifact = tracker.log_artifact(Path("input.csv"), key="input",
-            ...                                     direction="input")
-        """
-        self.begin_run(run_id, model, **kwargs)
-        try:
-            yield self
-        except BaseException as exc:
-            if self._active is not None:
-                self.end_run("failed", error=exc)
-            raise
-        if self._active is not None:
-            self.end_run("completed")
-
-    def run(self, fn: Callable[..., Any] | None = None, name: str | None = None, **kwargs: Any):
-        """Run ``fn`` as a cached step; skip it when a completed run has the same signature.
-
-        Returns a ``RunResult`` (``.outputs``, ``.cache_hit``, ``.run``). See
-        ``consist.tracker.execute.run_step`` for every parameter.
-
-        Example:
-            >>> result = tracker.run(fn=clean_data, inputs={"raw": Path("raw.parquet")},
-            ...                      config={"threshold": 0.5}, outputs=["cleaned"],
-            ...                      execution_options=ExecutionOptions(input_binding="paths"))
-            ... # doctest: +SKIP
-        """
-        from consist.tracker.execute import run_step
-
-        step = getattr(fn, "__consist_step__", None)
-        if step is not None:  # consist.define_step defaults; the call's arguments win
-            name, kwargs = step.apply(fn, name, kwargs, tracker=self)
-        return run_step(self, fn, name, **kwargs)
 
     # -- paths ---------------------------------------------------------------
 
