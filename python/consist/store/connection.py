@@ -229,6 +229,8 @@ class Database:
             import duckdb
 
             self._root = duckdb.connect(":memory:")
+        if want_rw and self._schema_ready and not self.path.exists():
+            self._schema_ready = False  # the file was deleted (guide: rm provenance.duckdb)
         attach_with_retry(
             self._root, self.path, self.catalog, want_rw, retry or settings.db_lock_retry()
         )

@@ -31,7 +31,7 @@ from types import MappingProxyType
 from typing import Any
 from uuid import uuid4
 
-from consist.errors import ConsistRuntimeError
+from consist.errors import ConsistRuntimeError, ConsistTypeError
 from consist.tracker import context, lifecycle
 from consist.tracker.binding import callable_name
 from consist.workflow.coupler import Coupler
@@ -70,6 +70,12 @@ class ScenarioContext:
         require_outputs: Iterable[str] | None = None,
         **header_kwargs: Any,
     ) -> None:
+        if "adapter" in header_kwargs:  # the guide: headers do not support adapter=...
+            raise ConsistTypeError(
+                "Scenario headers do not support header-level adapter=...",
+                cause="A header only groups its steps; config adapters apply to a step's run.",
+                fix="Pass adapter=... on the step instead: sc.run(..., adapter=...).",
+            )
         self.tracker = tracker
         self.name = name
         self.run_id: str = header_kwargs.pop("run_id", None) or name
