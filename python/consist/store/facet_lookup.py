@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from consist.store.rows import load_json
+from consist.store.facets import decode_kv_value
 
 __all__ = ["run_facet_values"]
 
@@ -26,20 +26,6 @@ _SELECT = (
     "SELECT run_id, key, value_type, value_str, value_num, value_bool, value_json "
     "FROM run_config_kv WHERE run_id IN (SELECT unnest(?::VARCHAR[]))"
 )
-
-
-def _decode(value_type: str, text: Any, number: Any, flag: Any, blob: Any) -> Any:
-    if value_type == "int":
-        return int(number)
-    if value_type == "float":
-        return number
-    if value_type == "bool":
-        return flag
-    if value_type == "str":
-        return text
-    if value_type == "json":
-        return load_json(blob)
-    return None
 
 
 def run_facet_values(
@@ -61,5 +47,5 @@ def run_facet_values(
     rows = con.execute(sql + " ORDER BY run_id, namespace, key", params).fetchall()
     values: dict[str, dict[str, Any]] = {}
     for run_id, key, value_type, *stored in rows:
-        values.setdefault(run_id, {})[key] = _decode(value_type, *stored)
+        values.setdefault(run_id, {})[key] = decode_kv_value(value_type, *stored)
     return values

@@ -25,7 +25,14 @@ from typing import Any
 from consist.models import utc_now
 from consist.store.rows import dump_json, first_row, insert_rows, load_json, to_db_time
 
-__all__ = ["canonical_json", "facet_id_for", "get_facet", "get_run_config_kv", "record_facet"]
+__all__ = [
+    "canonical_json",
+    "decode_kv_value",
+    "facet_id_for",
+    "get_facet",
+    "get_run_config_kv",
+    "record_facet",
+]
 
 # Plain INSERTs after an indexed check: DuckDB's OR IGNORE / OR REPLACE cost ~2.5 ms
 # more per statement (see store/artifacts.py).
@@ -125,7 +132,13 @@ def get_facet(con: Any, facet_id: str) -> dict[str, Any] | None:
     return None if row is None else load_json(row[0])
 
 
-def _value(value_type: str, text: Any, number: Any, flag: Any, blob: Any) -> Any:
+def decode_kv_value(value_type: str, text: Any, number: Any, flag: Any, blob: Any) -> Any:
+    """A ``run_config_kv`` row's value from its typed columns (None for an unknown type).
+
+    Example:
+        >>> decode_kv_value("int", None, 3.0, None, None)
+        3
+    """
     if value_type == "int":
         return int(number)
     if value_type == "float":
@@ -161,7 +174,7 @@ def get_run_config_kv(
             "namespace": ns,
             "key": key,
             "value_type": value_type,
-            "value": _value(value_type, *stored),
+            "value": decode_kv_value(value_type, *stored),
         }
         for facet_id, ns, key, value_type, *stored in rows
     ]
