@@ -76,6 +76,49 @@ pub fn hash_file_cached(
     hash_file_uncached(path, id, key, algorithm, Some(session))
 }
 
+/// A file just read and hashed.
+pub struct Fresh {
+    pub digest: Digest32,
+    /// The stat of the open file (the caller's `known` stat without a cache).
+    pub key: StatKey,
+    /// Wall-clock time taken before the read.
+    pub hashed_at_ns: i64,
+    /// True when a cache may remember it: the stat was checked and did not
+    /// change while the file was read.
+    pub cacheable: bool,
+}
+
+/// Read and hash one file; with `for_cache`, stat the open file before and
+/// after reading so the caller can tell whether the digest may be cached.
+pub fn read_and_hash(
+    path: &Path,
+    known: StatKey,
+    algorithm: Algorithm,
+    for_cache: bool,
+) -> CoreResult<Fresh> {
+    let hashed_at_ns = now_ns();
+    let file = File::open(path).map_err(CoreError::at(path))?;
+    if !for_cache {
+        // No cache: the walk's size is enough to pick read vs mmap; skip fstat.
+        let digest = hash_open_file(&file, known.size, path, algorithm)?;
+        return Ok(Fresh {
+            digest,
+            key: known,
+            hashed_at_ns,
+            cacheable: false,
+        });
+    }
+    let before = StatKey::of(&file.metadata().map_err(CoreError::at(path))?);
+    let digest = hash_open_file(&file, before.size, path, algorithm)?;
+    let after = StatKey::of(&file.metadata().map_err(CoreError::at(path))?);
+    Ok(Fresh {
+        digest,
+        key: before,
+        hashed_at_ns,
+        cacheable: after == before,
+    })
+}
+
 /// Read and hash one file (after a cache miss, or with no cache); with a
 /// session, remember the digest unless the file changed while being read.
 pub fn hash_file_uncached(
@@ -85,23 +128,12 @@ pub fn hash_file_uncached(
     algorithm: Algorithm,
     session: Option<&CacheSession<'_>>,
 ) -> CoreResult<(Digest32, u64)> {
-    let hashed_at = now_ns();
-    let file = File::open(path).map_err(CoreError::at(path))?;
-    let Some(session) = session else {
-        // No cache: the walk's size is enough to pick read vs mmap; skip fstat.
-        return Ok((
-            hash_open_file(&file, known.size, path, algorithm)?,
-            known.size,
-        ));
-    };
-    let before = StatKey::of(&file.metadata().map_err(CoreError::at(path))?);
-    let digest = hash_open_file(&file, before.size, path, algorithm)?;
-    let after = StatKey::of(&file.metadata().map_err(CoreError::at(path))?);
-    if after == before {
+    let fresh = read_and_hash(path, known, algorithm, session.is_some())?;
+    if let (Some(session), true) = (session, fresh.cacheable) {
         let mut new = session.new.lock().unwrap_or_else(|e| e.into_inner());
-        new.push((id, algorithm, before, hashed_at, digest));
+        new.push((id, algorithm, fresh.key, fresh.hashed_at_ns, fresh.digest));
     }
-    Ok((digest, before.size))
+    Ok((fresh.digest, fresh.key.size))
 }
 
 /// Hash many files in parallel through the cache, then write it back.

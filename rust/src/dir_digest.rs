@@ -17,16 +17,16 @@
 //! the hash of its target text (BLAKE3 for `fast`).
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use crate::cached_hash::{cache_key_path, hash_file_uncached, CacheSession};
+use crate::cached_hash::{cache_key_path, read_and_hash, CacheSession};
 use crate::error::CoreResult;
 use crate::fast::fast_identity;
 use crate::file_hash::{hash_bytes, Algorithm, Digest32};
 use crate::stat_cache::{StatCache, StatKey};
-use crate::walk::{walk, Kind, WalkOptions};
+use crate::walk::{walk, Kind, Walk, WalkEntry, WalkOptions};
 
 /// Domain-separation context; names the format version.
 pub const DIR_CONTEXT: &str = "consist directory digest v1";
@@ -111,7 +111,7 @@ pub fn digest_directory(
     root: &Path,
     options: &WalkOptions,
     strategy: Strategy,
-    mut cache: Option<&mut StatCache>,
+    cache: Option<&mut StatCache>,
     progress: Option<&Progress>,
 ) -> CoreResult<DirDigest> {
     let tree = walk(root, options)?;
@@ -147,66 +147,7 @@ pub fn digest_directory(
             }
         }
         Strategy::Full(algorithm) => {
-            let mut root_key = Vec::new();
-            if let Some(cache) = cache.as_deref_mut() {
-                cache.refresh()?;
-                root_key = cache_key_path(root)?;
-                // "/data/" and "/data" must give the same keys as hash_file does.
-                while root_key.len() > 1 && root_key.ends_with(b"/") {
-                    root_key.pop();
-                }
-                if !root_key.ends_with(b"/") {
-                    root_key.push(b'/');
-                }
-            }
-            let session = cache.as_deref().map(CacheSession::new);
-            let result = entries
-                .par_iter_mut()
-                .zip(tree.entries.par_iter())
-                .enumerate()
-                .try_for_each_init(Vec::new, |abs, (i, (out, e))| {
-                    if e.kind != Kind::File {
-                        return Ok(());
-                    }
-                    let rel = tree.rel_path(i);
-                    let known = StatKey {
-                        dev: e.dev,
-                        ino: e.ino,
-                        size: e.size,
-                        mtime_ns: e.mtime_ns,
-                        ctime_ns: e.ctime_ns,
-                    };
-                    abs.clear();
-                    if let Some(session) = &session {
-                        // Hits (the common case when warm) build no PathBuf at all.
-                        abs.extend_from_slice(&root_key);
-                        abs.extend_from_slice(rel.as_bytes());
-                        if let Some(digest) = session.lookup(abs, algorithm, &known) {
-                            out.digest = digest;
-                            return Ok(());
-                        }
-                    }
-                    let path = tree.root.join(rel);
-                    let (digest, size) =
-                        hash_file_uncached(&path, i, known, algorithm, session.as_ref())?;
-                    out.digest = digest;
-                    out.size = size;
-                    if let Some(p) = progress {
-                        p.done_files.fetch_add(1, Ordering::Relaxed);
-                        p.done_bytes.fetch_add(size, Ordering::Relaxed);
-                    }
-                    CoreResult::Ok(())
-                });
-            let learned = session.map(CacheSession::finish);
-            if let (Some(learned), Some(cache)) = (learned, cache.as_deref_mut()) {
-                let path_of =
-                    |i: usize| [root_key.as_slice(), tree.rel_path(i).as_bytes()].concat();
-                cache.absorb(learned, path_of)?;
-            }
-            result?;
-            if let Some(cache) = cache {
-                cache.flush()?;
-            }
+            hash_tree_files(root, &tree, &mut entries, algorithm, cache, progress)?;
         }
     }
     let (paths, ends) = tree.into_paths();
@@ -219,6 +160,105 @@ pub fn digest_directory(
         root: combine(strategy.tag(), &manifest),
         manifest,
     })
+}
+
+/// A file read in this pass and not yet remembered by the cache.
+const NOT_LEARNED: i64 = i64::MIN;
+
+/// Fill in the content digests of the walked files, through `cache` if given.
+///
+/// New cache entries are not buffered as records: each file only notes its
+/// hash time, and the cache takes them in afterwards, path by path, from
+/// the walk (bounded memory for a million files).
+fn hash_tree_files(
+    root: &Path,
+    tree: &Walk,
+    entries: &mut [ManifestEntry],
+    algorithm: Algorithm,
+    mut cache: Option<&mut StatCache>,
+    progress: Option<&Progress>,
+) -> CoreResult<()> {
+    let mut root_key = Vec::new();
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.refresh()?;
+        root_key = cache_key_path(root)?;
+        // "/data/" and "/data" must give the same keys as hash_file does.
+        while root_key.len() > 1 && root_key.ends_with(b"/") {
+            root_key.pop();
+        }
+        if !root_key.ends_with(b"/") {
+            root_key.push(b'/');
+        }
+    }
+    let session = cache.as_deref().map(CacheSession::new);
+    let learned_at: Vec<AtomicI64> = match session {
+        Some(_) => (0..entries.len())
+            .map(|_| AtomicI64::new(NOT_LEARNED))
+            .collect(),
+        None => Vec::new(),
+    };
+    let result = entries
+        .par_iter_mut()
+        .zip(tree.entries.par_iter())
+        .enumerate()
+        .try_for_each_init(Vec::new, |abs, (i, (out, e))| {
+            if e.kind != Kind::File {
+                return Ok(());
+            }
+            let rel = tree.rel_path(i);
+            let known = stat_key(e);
+            if let Some(session) = &session {
+                // Hits (the common case when warm) build no PathBuf at all.
+                abs.clear();
+                abs.extend_from_slice(&root_key);
+                abs.extend_from_slice(rel.as_bytes());
+                if let Some(digest) = session.lookup(abs, algorithm, &known) {
+                    out.digest = digest;
+                    return Ok(());
+                }
+            }
+            let fresh = read_and_hash(&tree.root.join(rel), known, algorithm, session.is_some())?;
+            out.digest = fresh.digest;
+            out.size = fresh.key.size;
+            // A file changed since the walk is not cached: its key would differ.
+            if fresh.cacheable && fresh.key == known {
+                learned_at[i].store(fresh.hashed_at_ns, Ordering::Relaxed);
+            }
+            if let Some(p) = progress {
+                p.done_files.fetch_add(1, Ordering::Relaxed);
+                p.done_bytes.fetch_add(fresh.key.size, Ordering::Relaxed);
+            }
+            CoreResult::Ok(())
+        });
+    let counts = session.map(CacheSession::finish);
+    let (Some(counts), Some(cache)) = (counts, cache) else {
+        return result;
+    };
+    // What was learned is kept even when a later file failed.
+    cache.absorb(counts, |_| Vec::new())?;
+    let mut abs = root_key.clone();
+    for (i, at) in learned_at.iter().enumerate() {
+        let at = at.load(Ordering::Relaxed);
+        if at == NOT_LEARNED {
+            continue;
+        }
+        abs.truncate(root_key.len());
+        abs.extend_from_slice(tree.rel_path(i).as_bytes());
+        let key = stat_key(&tree.entries[i]);
+        cache.learn(&abs, algorithm, key, at, entries[i].digest)?;
+    }
+    result?;
+    cache.flush()
+}
+
+fn stat_key(e: &WalkEntry) -> StatKey {
+    StatKey {
+        dev: e.dev,
+        ino: e.ino,
+        size: e.size,
+        mtime_ns: e.mtime_ns,
+        ctime_ns: e.ctime_ns,
+    }
 }
 
 /// The v1 combine over an ordered manifest.

@@ -21,8 +21,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::{CoreError, CoreResult};
 use crate::file_hash::{Algorithm, Digest32};
-pub use crate::stat_table::StatKey;
-use crate::stat_table::{decode_body, CachedDigest, StatTable, CHECK_BYTES, FIXED_BODY_BYTES};
+pub use crate::stat_record::StatKey;
+use crate::stat_record::{decode_body, CachedDigest, CHECK_BYTES, FIXED_BODY_BYTES};
+use crate::stat_table::StatTable;
 
 const MAGIC: &[u8; 8] = b"CSTATC01";
 /// Compact when the log holds this many more records than live entries.
@@ -138,21 +139,49 @@ impl StatCache {
     /// The stored digest, if `key` still describes the file and the entry is trusted.
     pub fn lookup(&self, abs_path: &[u8], algorithm: Algorithm, key: &StatKey) -> Option<Digest32> {
         let entry = self.table.get(abs_path, algorithm)?;
-        (entry.key == *key && trusted(entry)).then_some(entry.digest)
+        (entry.key == *key && trusted(&entry)).then_some(entry.digest)
     }
 
     /// Remember new digests (written by the next `flush`).
     pub fn record(&mut self, new: impl IntoIterator<Item = NewEntry>) {
         for (path, algorithm, key, hashed_at_ns, digest) in new {
-            let entry = CachedDigest {
-                key,
-                hashed_at_ns,
-                digest,
-            };
-            if let Some(slot) = self.table.upsert(&path, algorithm, entry) {
-                self.dirty.push(slot);
-            }
+            self.remember(&path, algorithm, key, hashed_at_ns, digest);
         }
+    }
+
+    fn remember(
+        &mut self,
+        path: &[u8],
+        algorithm: Algorithm,
+        key: StatKey,
+        hashed_at_ns: i64,
+        digest: Digest32,
+    ) {
+        let entry = CachedDigest {
+            key,
+            hashed_at_ns,
+            digest,
+        };
+        if let Some(slot) = self.table.upsert(path, algorithm, entry) {
+            self.dirty.push(slot);
+        }
+    }
+
+    /// Remember one new digest; writes a batch once enough are pending, so a
+    /// huge pass never holds its new entries twice.
+    pub fn learn(
+        &mut self,
+        path: &[u8],
+        algorithm: Algorithm,
+        key: StatKey,
+        hashed_at_ns: i64,
+        digest: Digest32,
+    ) -> CoreResult<()> {
+        self.remember(path, algorithm, key, hashed_at_ns, digest);
+        if self.dirty.len() >= FLUSH_BATCH_ENTRIES {
+            self.flush()?;
+        }
+        Ok(())
     }
 
     /// Take in what a parallel pass learned (new entries, hits, misses);

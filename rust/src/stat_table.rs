@@ -1,134 +1,163 @@
-//! The in-memory table of a stat cache and its record encoding, compact
-//! enough for millions of entries: one arena for all paths, fixed-size slots,
-//! and an index from a 64-bit hash of (algorithm, path) to a slot. A hash
-//! collision can only cost a cache miss: every lookup re-checks the path.
+//! The in-memory table of a stat cache, compact enough for millions of
+//! entries (80 bytes per slot, plus the file name and 8-16 index bytes):
+//!
+//! - entries that share a folder, a device and an algorithm share a *group*,
+//!   which stores the folder path (and the device number) once;
+//! - a slot holds the other stat fields, the hash time, the digest, its
+//!   group and the offset of its name in one name arena;
+//! - a fingerprint index maps a 32-bit hash of (algorithm, path) to a slot,
+//!   and every candidate is re-checked against the stored path.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-use std::os::unix::fs::MetadataExt;
+use std::hash::Hasher;
 
-use crate::fast::{ctime_ns, mtime_ns};
 use crate::file_hash::{Algorithm, Digest32};
+use crate::fingerprint_index::FingerprintIndex;
+use crate::stat_record::{algorithm_byte, encode_record, DecodedRecord};
+pub use crate::stat_record::{CachedDigest, StatKey};
 
-/// Record body bytes before the path.
-pub const FIXED_BODY_BYTES: usize = 1 + 8 * 6 + 32;
-/// Checksum bytes after each record body.
-pub const CHECK_BYTES: usize = 8;
-
-/// The stat fields that identify an unchanged file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StatKey {
-    pub dev: u64,
-    pub ino: u64,
-    pub size: u64,
-    pub mtime_ns: i64,
-    pub ctime_ns: i64,
-}
-
-impl StatKey {
-    pub fn of(meta: &std::fs::Metadata) -> Self {
-        StatKey {
-            dev: meta.dev(),
-            ino: meta.ino(),
-            size: meta.len(),
-            mtime_ns: mtime_ns(meta),
-            ctime_ns: ctime_ns(meta),
-        }
-    }
-}
-
-/// What the cache knows about one (path, algorithm).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CachedDigest {
-    pub key: StatKey,
-    /// Wall-clock time just before the file was read.
-    pub hashed_at_ns: i64,
-    pub digest: Digest32,
-}
-
+/// Entries sharing a folder (stored with its trailing '/'), a device and an algorithm.
 #[derive(Debug, Clone, Copy)]
-struct Slot {
-    entry: CachedDigest,
-    path_start: u64,
-    path_len: u32,
+struct Group {
+    dev: u64,
+    dir_at: u32,
+    dir_len: u32,
     algorithm: u8,
 }
 
-/// The hash of (algorithm, path) is already uniform; don't hash it again.
-#[derive(Default)]
-struct Identity(u64);
+/// One entry; its path is `group folder || name`.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    ino: u64,
+    size: u64,
+    mtime_ns: i64,
+    ctime_ns: i64,
+    hashed_at_ns: i64,
+    digest: Digest32,
+    group: u32,
+    /// Offset in `names` of `u16le(len) || name`.
+    name_at: u32,
+}
 
-impl Hasher for Identity {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) | u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
+// The per-entry cost the P12 memory target is budgeted on.
+const _: () = assert!(std::mem::size_of::<Slot>() == 80);
+
+/// Offsets are u32 (a 4 GiB name arena, ~100 million entries); past that,
+/// new entries are simply not cached.
+fn offset(len: usize) -> Option<u32> {
+    u32::try_from(len).ok().filter(|&n| n != u32::MAX)
+}
+
+/// Split an absolute path into (folder with trailing '/', name).
+fn split(path: &[u8]) -> (&[u8], &[u8]) {
+    match path.iter().rposition(|&b| b == b'/') {
+        Some(i) => path.split_at(i + 1),
+        None => (b"", path),
     }
 }
 
-fn algorithm_byte(algorithm: Algorithm) -> u8 {
-    match algorithm {
-        Algorithm::Blake3 => 0,
-        Algorithm::Sha256 => 1,
-    }
+fn fingerprint(hasher: std::hash::DefaultHasher) -> u32 {
+    let h = hasher.finish();
+    (h ^ (h >> 32)) as u32
 }
 
-fn algorithm_of(byte: u8) -> Option<Algorithm> {
-    match byte {
-        0 => Some(Algorithm::Blake3),
-        1 => Some(Algorithm::Sha256),
-        _ => None,
-    }
-}
-
-fn path_hash(algorithm: u8, path: &[u8]) -> u64 {
+fn path_fingerprint(algorithm: u8, path: &[u8]) -> u32 {
     // SipHash with fixed keys: deterministic, and the input is our own paths.
     let mut hasher = std::hash::DefaultHasher::new();
     hasher.write_u8(algorithm);
     hasher.write(path);
-    hasher.finish()
+    fingerprint(hasher)
+}
+
+fn group_fingerprint(algorithm: u8, dev: u64, dir: &[u8]) -> u32 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    hasher.write_u8(algorithm);
+    hasher.write_u64(dev);
+    hasher.write(dir);
+    fingerprint(hasher)
 }
 
 /// Entries by (path, algorithm).
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct StatTable {
     slots: Vec<Slot>,
-    paths: Vec<u8>,
-    index: HashMap<u64, u32, BuildHasherDefault<Identity>>,
+    names: Vec<u8>,
+    index: FingerprintIndex,
+    groups: Vec<Group>,
+    dirs: Vec<u8>,
+    group_index: FingerprintIndex,
 }
 
 impl StatTable {
     /// Live entries.
     pub fn len(&self) -> usize {
-        self.index.len()
+        self.slots.len()
     }
 
     /// True when empty.
     pub fn is_empty(&self) -> bool {
-        self.index.is_empty()
+        self.slots.is_empty()
     }
 
-    fn path_of(&self, slot: &Slot) -> &[u8] {
-        let start = slot.path_start as usize;
-        &self.paths[start..start + slot.path_len as usize]
+    fn name(&self, slot: &Slot) -> &[u8] {
+        let at = slot.name_at as usize;
+        let len = u16::from_le_bytes([self.names[at], self.names[at + 1]]) as usize;
+        &self.names[at + 2..at + 2 + len]
+    }
+
+    fn dir(&self, group: &Group) -> &[u8] {
+        let at = group.dir_at as usize;
+        &self.dirs[at..at + group.dir_len as usize]
     }
 
     fn find(&self, algorithm: u8, path: &[u8]) -> Option<u32> {
-        let index = *self.index.get(&path_hash(algorithm, path))?;
+        let (dir, name) = split(path);
+        self.index.find(path_fingerprint(algorithm, path), |i| {
+            let slot = &self.slots[i as usize];
+            let group = &self.groups[slot.group as usize];
+            group.algorithm == algorithm && self.name(slot) == name && self.dir(group) == dir
+        })
+    }
+
+    fn entry(&self, index: u32) -> CachedDigest {
         let slot = &self.slots[index as usize];
-        (slot.algorithm == algorithm && self.path_of(slot) == path).then_some(index)
+        CachedDigest {
+            key: StatKey {
+                dev: self.groups[slot.group as usize].dev,
+                ino: slot.ino,
+                size: slot.size,
+                mtime_ns: slot.mtime_ns,
+                ctime_ns: slot.ctime_ns,
+            },
+            hashed_at_ns: slot.hashed_at_ns,
+            digest: slot.digest,
+        }
     }
 
     /// The entry for `path` under `algorithm`.
-    pub fn get(&self, path: &[u8], algorithm: Algorithm) -> Option<&CachedDigest> {
+    pub fn get(&self, path: &[u8], algorithm: Algorithm) -> Option<CachedDigest> {
         let index = self.find(algorithm_byte(algorithm), path)?;
-        Some(&self.slots[index as usize].entry)
+        Some(self.entry(index))
+    }
+
+    fn group_for(&mut self, algorithm: u8, dev: u64, dir: &[u8]) -> Option<u32> {
+        let fingerprint = group_fingerprint(algorithm, dev, dir);
+        let found = self.group_index.find(fingerprint, |g| {
+            let group = &self.groups[g as usize];
+            group.dev == dev && group.algorithm == algorithm && self.dir(group) == dir
+        });
+        if found.is_some() {
+            return found;
+        }
+        let id = offset(self.groups.len())?;
+        self.groups.push(Group {
+            dev,
+            dir_at: offset(self.dirs.len())?,
+            dir_len: u32::try_from(dir.len()).ok()?,
+            algorithm,
+        });
+        self.dirs.extend_from_slice(dir);
+        self.group_index.insert(fingerprint, id);
+        Some(id)
     }
 
     /// Insert, or replace an older entry; returns the slot if the table changed.
@@ -139,37 +168,51 @@ impl StatTable {
         entry: CachedDigest,
     ) -> Option<u32> {
         let algorithm = algorithm_byte(algorithm);
-        if let Some(index) = self.find(algorithm, path) {
-            let slot = &mut self.slots[index as usize];
-            if slot.entry.hashed_at_ns > entry.hashed_at_ns || slot.entry == entry {
+        let existing = self.find(algorithm, path);
+        if let Some(index) = existing {
+            let old = self.entry(index);
+            if old.hashed_at_ns > entry.hashed_at_ns || old == entry {
                 return None;
             }
-            slot.entry = entry;
+        }
+        let (dir, name) = split(path);
+        let group = self.group_for(algorithm, entry.key.dev, dir)?;
+        let mut slot = Slot {
+            ino: entry.key.ino,
+            size: entry.key.size,
+            mtime_ns: entry.key.mtime_ns,
+            ctime_ns: entry.key.ctime_ns,
+            hashed_at_ns: entry.hashed_at_ns,
+            digest: entry.digest,
+            group,
+            name_at: 0,
+        };
+        if let Some(index) = existing {
+            slot.name_at = self.slots[index as usize].name_at;
+            self.slots[index as usize] = slot;
             return Some(index);
         }
-        let index = u32::try_from(self.slots.len()).ok()?;
-        let path_len = u32::try_from(path.len()).ok()?;
-        self.slots.push(Slot {
-            entry,
-            path_start: self.paths.len() as u64,
-            path_len,
-            algorithm,
-        });
-        self.paths.extend_from_slice(path);
-        // On a (vanishingly rare) hash collision the older slot is orphaned.
-        self.index.insert(path_hash(algorithm, path), index);
+        let index = offset(self.slots.len())?;
+        slot.name_at = offset(self.names.len())?;
+        let name_len = u16::try_from(name.len()).ok()?;
+        self.names.extend_from_slice(&name_len.to_le_bytes());
+        self.names.extend_from_slice(name);
+        self.slots.push(slot);
+        self.index.insert(path_fingerprint(algorithm, path), index);
         Some(index)
     }
 
     /// Append the record of slot `index` to `out`.
     pub fn encode_slot(&self, index: u32, out: &mut Vec<u8>) {
         let slot = &self.slots[index as usize];
-        encode_record(out, self.path_of(slot), slot.algorithm, &slot.entry);
+        let group = &self.groups[slot.group as usize];
+        let path = [self.dir(group), self.name(slot)];
+        encode_record(out, path, group.algorithm, &self.entry(index));
     }
 
-    /// Slots of the live entries.
-    pub fn live_slots(&self) -> impl Iterator<Item = u32> + '_ {
-        self.index.values().copied()
+    /// Slots of the live entries (every slot is live: updates happen in place).
+    pub fn live_slots(&self) -> impl Iterator<Item = u32> {
+        0..self.slots.len() as u32
     }
 
     /// Apply one decoded record (from disk).
@@ -178,72 +221,14 @@ impl StatTable {
     }
 }
 
-/// A record read back from the cache file.
-pub struct DecodedRecord<'a> {
-    pub path: &'a [u8],
-    pub algorithm: Algorithm,
-    pub entry: CachedDigest,
-}
-
-/// `u32le(len(body)) || body || BLAKE3(body)[..8]`.
-pub fn encode_record(out: &mut Vec<u8>, path: &[u8], algorithm: u8, e: &CachedDigest) {
-    let body_len = FIXED_BODY_BYTES + path.len();
-    out.extend_from_slice(&(body_len as u32).to_le_bytes());
-    let body_start = out.len();
-    out.push(algorithm);
-    for n in [e.key.dev, e.key.ino, e.key.size] {
-        out.extend_from_slice(&n.to_le_bytes());
-    }
-    for n in [e.key.mtime_ns, e.key.ctime_ns, e.hashed_at_ns] {
-        out.extend_from_slice(&n.to_le_bytes());
-    }
-    out.extend_from_slice(&e.digest);
-    out.extend_from_slice(path);
-    let check = blake3::hash(&out[body_start..]);
-    out.extend_from_slice(&check.as_bytes()[..CHECK_BYTES]);
-}
-
-/// Encode a new entry for `algorithm` (public form of `encode_record`).
-pub fn encode_entry(out: &mut Vec<u8>, path: &[u8], algorithm: Algorithm, e: &CachedDigest) {
-    encode_record(out, path, algorithm_byte(algorithm), e);
-}
-
-/// Decode `body || check` (the bytes after the length prefix); None if damaged.
-pub fn decode_body(body_and_check: &[u8]) -> Option<DecodedRecord<'_>> {
-    let split = body_and_check.len().checked_sub(CHECK_BYTES)?;
-    let (body, check) = body_and_check.split_at(split);
-    if body.len() < FIXED_BODY_BYTES || &blake3::hash(body).as_bytes()[..CHECK_BYTES] != check {
-        return None;
-    }
-    let algorithm = algorithm_of(body[0])?;
-    let word = |i: usize| -> Option<[u8; 8]> { body.get(1 + 8 * i..9 + 8 * i)?.try_into().ok() };
-    let key = StatKey {
-        dev: u64::from_le_bytes(word(0)?),
-        ino: u64::from_le_bytes(word(1)?),
-        size: u64::from_le_bytes(word(2)?),
-        mtime_ns: i64::from_le_bytes(word(3)?),
-        ctime_ns: i64::from_le_bytes(word(4)?),
-    };
-    let entry = CachedDigest {
-        key,
-        hashed_at_ns: i64::from_le_bytes(word(5)?),
-        digest: body.get(49..81)?.try_into().ok()?,
-    };
-    Some(DecodedRecord {
-        path: &body[FIXED_BODY_BYTES..],
-        algorithm,
-        entry,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn entry(at: i64) -> CachedDigest {
+    fn entry(at: i64, dev: u64) -> CachedDigest {
         CachedDigest {
             key: StatKey {
-                dev: 1,
+                dev,
                 ino: 2,
                 size: 3,
                 mtime_ns: 4,
@@ -257,29 +242,49 @@ mod tests {
     #[test]
     fn newer_entries_win_and_algorithms_are_separate() {
         let mut table = StatTable::default();
-        assert!(table.upsert(b"/a", Algorithm::Blake3, entry(10)).is_some());
-        assert!(table.upsert(b"/a", Algorithm::Blake3, entry(5)).is_none());
-        assert!(table.upsert(b"/a", Algorithm::Blake3, entry(20)).is_some());
-        assert!(table.upsert(b"/a", Algorithm::Sha256, entry(1)).is_some());
+        assert!(table
+            .upsert(b"/a", Algorithm::Blake3, entry(10, 1))
+            .is_some());
+        assert!(table
+            .upsert(b"/a", Algorithm::Blake3, entry(5, 1))
+            .is_none());
+        assert!(table
+            .upsert(b"/a", Algorithm::Blake3, entry(20, 1))
+            .is_some());
+        assert!(table
+            .upsert(b"/a", Algorithm::Sha256, entry(1, 1))
+            .is_some());
         assert_eq!(table.len(), 2);
-        assert_eq!(
-            table.get(b"/a", Algorithm::Blake3).unwrap().hashed_at_ns,
-            20
-        );
+        assert_eq!(table.get(b"/a", Algorithm::Blake3), Some(entry(20, 1)));
         assert!(table.get(b"/b", Algorithm::Blake3).is_none());
     }
 
     #[test]
-    fn records_round_trip_and_damage_is_detected() {
-        let mut out = Vec::new();
-        encode_entry(&mut out, b"/some/path", Algorithm::Sha256, &entry(7));
-        let decoded = decode_body(&out[4..]).unwrap();
+    fn folders_are_shared_and_paths_come_back_whole() {
+        let mut table = StatTable::default();
+        let paths: Vec<Vec<u8>> = (0..3000)
+            .map(|i| format!("/data/d{}/f{i}", i % 7).into_bytes())
+            .collect();
+        for (i, path) in paths.iter().enumerate() {
+            table.upsert(path, Algorithm::Blake3, entry(i as i64, 9));
+        }
+        // A moved device re-groups the entry; a path without '/' still works.
+        table.upsert(&paths[0], Algorithm::Blake3, entry(5000, 8));
+        table.upsert(b"bare", Algorithm::Blake3, entry(1, 9));
+        assert_eq!(table.groups.len(), 9);
         assert_eq!(
-            (decoded.path, decoded.algorithm, decoded.entry),
-            (&b"/some/path"[..], Algorithm::Sha256, entry(7))
+            table.get(&paths[0], Algorithm::Blake3),
+            Some(entry(5000, 8))
         );
-        let last = out.len() - 1;
-        out[last] ^= 1;
-        assert!(decode_body(&out[4..]).is_none());
+        assert_eq!(
+            table.get(&paths[2999], Algorithm::Blake3),
+            Some(entry(2999, 9))
+        );
+        assert_eq!(table.get(b"bare", Algorithm::Blake3), Some(entry(1, 9)));
+        assert!(table.get(b"/data/d1/f0", Algorithm::Blake3).is_none());
+        let mut out = Vec::new();
+        table.encode_slot(2999, &mut out);
+        let decoded = crate::stat_record::decode_body(&out[4..]).unwrap();
+        assert_eq!(decoded.path, &paths[2999][..]);
     }
 }
