@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from harness.context import Context, ScriptFailed, ours_api
 from harness.row import Row, context_only, make_row, value_at_most
@@ -29,6 +30,15 @@ import json, sys, time
 from consist.hashing import digest_directory
 t0 = time.perf_counter()
 result = digest_directory(sys.argv[1])
+print(json.dumps({"seconds": time.perf_counter() - t0, "digest": str(result.digest)}))
+"""
+# The same digest through a StatCache (what the tracker always passes): cold on an
+# empty cache file, then warm on the file the cold run wrote.
+CACHED_CHILD = """
+import json, sys, time
+from consist.hashing import StatCache, digest_directory
+t0 = time.perf_counter()
+result = digest_directory(sys.argv[1], stat_cache=StatCache(sys.argv[2]))
 print(json.dumps({"seconds": time.perf_counter() - t0, "digest": str(result.digest)}))
 """
 BASELINE_CHILD = "import consist.hashing"
@@ -55,6 +65,7 @@ def run(ctx: Context) -> list[Row]:
     measure = f"peak RSS digesting {count:,} files"
     note = f"digest took {seconds:.1f} s ({seconds / count * 1e6:.1f} us/file)"
     return [
+        *stat_cache_rows(ctx, tree, count),
         make_row(
             ID,
             measure,
@@ -76,6 +87,30 @@ def run(ctx: Context) -> list[Row]:
             note=f"interpreter + extension before any digest; bare `python -c pass`: {wrapper_mb:.0f} MB",
         ),
     ]
+
+
+def stat_cache_rows(ctx: Context, tree: Path, count: int) -> list[Row]:
+    """Peak RSS of the same digest through a StatCache, cold then warm, against the limit."""
+    cache_file = ctx.scratch("p12-stat-cache") / "stat.cache"
+    rows = []
+    for state in ("cold", "warm"):
+        argv = [str(ctx.ours_python), "-c", CACHED_CHILD, str(tree), str(cache_file)]
+        peak_mb, out = peak_rss_mb(argv)
+        seconds = json.loads(out.strip().splitlines()[-1])["seconds"]
+        rows.append(
+            make_row(
+                ID,
+                f"peak RSS digesting {count:,} files, StatCache {state}",
+                ours=peak_mb,
+                anchor="limit",
+                anchor_value=LIMIT_MB,
+                goal=value_at_most(LIMIT_MB, f"{LIMIT_MB:g} MB"),
+                unit="MB",
+                note=f"digest took {seconds:.1f} s; cache file "
+                f"{cache_file.stat().st_size / 1e6:.0f} MB after the run",
+            )
+        )
+    return rows
 
 
 def peak_rss_mb(argv: list[str]) -> tuple[float, str]:
