@@ -179,21 +179,10 @@ def current_consist() -> ConsistRecord | None:
     Example:
         >>> consist.current_consist()  # doctest: +SKIP
     """
-    from consist.models import ConsistRecord
     from consist.tracker.context import active_tracker
 
     tracker = active_tracker()
-    state = tracker._active if tracker is not None else None
-    if state is None:
-        return None
-    return ConsistRecord(
-        run=state.run,
-        inputs=list(state.inputs.values()),
-        outputs=list(state.outputs.values()),
-        cached_run=state.cached_run,
-        config=dict(state.config),
-        facet=dict(state.facet),
-    )
+    return tracker.current_consist if tracker is not None else None
 
 
 def find_runs(tracker: Tracker | None = None, **filters: Any) -> Any:

@@ -47,8 +47,10 @@ from consist.tracker.step_io import (
     capture_files,
     changed_files,
     config_dict,
+    facet_with_config,
     load_input_value,
     log_returned_output,
+    under_dir,
     with_dependencies,
 )
 
@@ -157,8 +159,7 @@ def run_step(
         )
     config_extra, adapter_meta = adapter_identity(adapter, config_values)
     run_id = run_id or f"{name}_{uuid4().hex[:8]}"
-    facet_values = dict(facet or {})
-    facet_values.update({k: config_values[k] for k in facet_from or () if k in config_values})
+    facet_values = facet_with_config(facet, facet_from, config_values)
     begin_kwargs: dict[str, Any] = dict(
         config=config_values,
         inputs=with_dependencies(inputs, depends_on),
@@ -178,7 +179,7 @@ def run_step(
     model = model or name
     planned = Run(id=run_id, model_name=model, parent_run_id=parent_run_id, iteration=iteration)
     # Relative output_paths are relative to the run's output directory.
-    dest = {k: _absolute(p, tracker._artifact_dir_for(planned, None)) for k, p in dest.items()}
+    dest = {k: under_dir(p, tracker._artifact_dir_for(planned, None)) for k, p in dest.items()}
     policy = CachePolicy.from_options(cache, inputs_bound=binding != "none", requested_paths=dest)
     begin_kwargs["policy"] = policy
 
@@ -332,7 +333,3 @@ def _local_path(value: Any) -> Path:
     if hasattr(value, "output") and hasattr(value, "cache_hit"):
         return value.output.path
     return Path(os.path.abspath(value))
-
-
-def _absolute(path: Path, base: Path) -> Path:
-    return path if path.is_absolute() else base / path

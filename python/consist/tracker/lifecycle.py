@@ -28,6 +28,7 @@ from consist.tracker.artifact_logging import input_identity, make_artifact
 from consist.tracker.cache import POLICY_KWARGS, CachePolicy, explain_miss, find_cache_hit
 from consist.tracker.run_records import record_end, record_start, replaces_existing_run
 from consist.tracker.state import ActiveRun
+from consist.tracker.step_io import facet_with_config
 
 if TYPE_CHECKING:
     from consist.tracker.tracker import Tracker
@@ -206,8 +207,7 @@ def begin_from_kwargs(
         extra_deps=list(code_identity_extra_deps) if code_identity_extra_deps else None,
     )
     config = dict(config or {})
-    facet = dict(facet or {})
-    facet.update({key: config[key] for key in facet_from or () if key in config})
+    facet = facet_with_config(facet, facet_from, config)
     meta = dict(kwargs)
     if facet_schema_version is not None:
         meta["facet_schema_version"] = facet_schema_version

@@ -25,8 +25,10 @@ __all__ = [
     "capture_files",
     "changed_files",
     "config_dict",
+    "facet_with_config",
     "load_input_value",
     "log_returned_output",
+    "under_dir",
     "with_dependencies",
 ]
 
@@ -114,6 +116,30 @@ def with_dependencies(inputs: Any, depends_on: Iterable[Any] | None) -> Any:
             merged[getattr(value, "key", None) or f"depends_on_{index}"] = value
         return merged
     return [*inputs, *extra]
+
+
+def facet_with_config(
+    facet: Mapping[str, Any] | None, facet_from: Iterable[str] | None, config: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``facet`` plus the ``facet_from`` keys copied from ``config`` (absent keys skipped).
+
+    Example:
+        >>> facet_with_config({"a": 1}, ["year", "zone"], {"year": 2030})
+        {'a': 1, 'year': 2030}
+    """
+    merged = dict(facet or {})
+    merged.update({key: config[key] for key in facet_from or () if key in config})
+    return merged
+
+
+def under_dir(path: Path, base: Path) -> Path:
+    """``path`` itself when absolute, else ``base / path`` (relative ``output_paths``).
+
+    Example:
+        >>> under_dir(Path("out.csv"), Path("/runs/outputs")).as_posix()
+        '/runs/outputs/out.csv'
+    """
+    return path if path.is_absolute() else base / path
 
 
 def adapter_identity(adapter: Any, config: Mapping[str, Any]) -> tuple[dict, dict]:

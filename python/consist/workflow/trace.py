@@ -44,6 +44,8 @@ from consist.tracker.step_io import (
     capture_files,
     changed_files,
     config_dict,
+    facet_with_config,
+    under_dir,
     with_dependencies,
 )
 
@@ -133,9 +135,8 @@ def trace(
     declared = [validate_key(str(key)) for key in outputs or []]
     planned = Run(id=run_id, model_name=model, parent_run_id=parent_run_id, iteration=iteration)
     base = tracker._artifact_dir_for(planned, None)
-    dest = {validate_key(str(k)): _under(Path(v), base) for k, v in (output_paths or {}).items()}
-    facet_values = dict(facet or {})
-    facet_values.update({k: config_values[k] for k in facet_from or () if k in config_values})
+    dest = {validate_key(str(k)): under_dir(Path(v), base) for k, v in (output_paths or {}).items()}
+    facet_values = facet_with_config(facet, facet_from, config_values)
     meta = dict(adapter_meta)
     if facet_schema_version is not None:
         meta["facet_schema_version"] = facet_schema_version
@@ -190,7 +191,3 @@ def trace(
             lifecycle.end(tracker, "failed", error=exc)
         raise
     lifecycle.end(tracker, "completed")
-
-
-def _under(path: Path, base: Path) -> Path:
-    return path if path.is_absolute() else base / path
