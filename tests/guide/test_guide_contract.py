@@ -47,7 +47,7 @@ CONTRACT: dict[str, str] = {
     "rebuild: stage/phase into run columns, legacy meta kept": "tests/store/test_snapshots.py::test_rebuild_minimal_and_full",
     "consist db compact --db-path": RUNBOOK,
     "runbook lines exactly as printed (cwd, no --run-dir)": f"{_C}_cli.py::test_runbook_lines_as_printed",
-    "consist runs": "tests/cli/test_inspect_cli.py::test_runs_json_rows_and_filters",
+    "consist runs": f"{_C}_cli.py::test_runbook_lines_as_printed",
     # Validation errors (Problem / Cause / Fix)
     "Problem/Cause/Fix structure": f"{_E}test_identity_inputs_must_be_a_list",
     "'hash_inputs' rejected on run": f"{_E}test_removed_keywords_are_type_errors",

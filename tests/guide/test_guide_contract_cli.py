@@ -124,7 +124,7 @@ def test_runbook_lines_as_printed(project: Path) -> None:
         )
         assert query(db, "SELECT count(*) FROM run") == [(4,)]
     run("consist db compact --db-path ./provenance.duckdb")
-    assert "clean_1" in run("consist runs --db-path ./provenance.duckdb")
+    assert "clean_1" in run("consist runs")  # "Getting Help": finds ./provenance.duckdb
 
 
 def test_merge_global_table_schema_conflicts(project: Path) -> None:
