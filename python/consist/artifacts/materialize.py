@@ -318,17 +318,33 @@ def _run_outputs(
             fix="List runs with tracker.find_runs() or `consist runs`.",
         )
     outputs = tracker.get_artifacts_for_run(run_id).outputs
+    return run, select_outputs(run_id, outputs, keys)
+
+
+def select_outputs(
+    run_id: str,
+    outputs: Mapping[str, Any],
+    keys: Iterable[str] | None,
+    *,
+    error: type[Exception] = ArtifactNotFoundError,
+) -> dict[str, Any]:
+    """``outputs`` narrowed to ``keys`` (all when None); an unknown key raises ``error``.
+
+    Example:
+        >>> select_outputs("r1", {"a": 1, "b": 2}, ["b"])
+        {'b': 2}
+    """
     if keys is None:
-        return run, outputs
+        return dict(outputs)
     wanted = list(keys)
     unknown = sorted(set(wanted) - set(outputs))
     if unknown:
-        raise ArtifactNotFoundError(
+        raise error(
             f"Run {run_id!r} has no outputs {unknown}.",
             cause=f"Its outputs are: {', '.join(sorted(outputs)) or '(none)'}.",
             fix="Pass keys from that list (or keys=None for all outputs).",
         )
-    return run, {k: outputs[k] for k in wanted}
+    return {k: outputs[k] for k in wanted}
 
 
 def report_missing(outcomes: Mapping[str, HydratedRunOutput], on_missing: str, run: Any) -> None:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from consist.artifacts.materialize import allowed_roots
+from consist.artifacts.materialize import allowed_roots, select_outputs
 from consist.artifacts.mounts import check_allowed_destination
 from consist.artifacts.placing import HashMismatch, check_choice, place_bytes
 from consist.artifacts.results import ArchivedOutputs, ArtifactRecoveryCopyRegistration
@@ -239,17 +239,7 @@ def _copy_in(tracker: Any, artifact: Any, root: Path) -> Path | None:
 
 def _outputs(tracker: Any, run_id: str, keys: Iterable[str] | None) -> dict[str, Any]:
     outputs = tracker.get_artifacts_for_run(run_id).outputs
-    if keys is None:
-        return outputs
-    wanted = list(keys)
-    unknown = sorted(set(wanted) - set(outputs))
-    if unknown:
-        raise ConfigError(
-            f"Run {run_id!r} has no outputs {unknown}.",
-            cause=f"Its outputs are: {', '.join(sorted(outputs)) or '(none)'}.",
-            fix="Pass keys from that list (or keys=None for all outputs).",
-        )
-    return {k: outputs[k] for k in wanted}
+    return select_outputs(run_id, outputs, keys, error=ConfigError)
 
 
 def _persist(tracker: Any, artifact: Any) -> None:
