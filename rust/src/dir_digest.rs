@@ -48,15 +48,10 @@ impl Strategy {
     }
 }
 
-/// One manifest row; the path lives in `Manifest`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ManifestEntry {
-    pub kind: Kind,
-    pub executable: bool,
-    pub size: u64,
-    /// All zeros for folders (they have no digest).
-    pub digest: Digest32,
-}
+/// One manifest row (the walk's entry, digest filled in); the path lives
+/// in `Manifest`. One array serves the walk, the hashing pass and the
+/// manifest, so a million-file tree is never held twice.
+pub type ManifestEntry = WalkEntry;
 
 /// The entries of a digested tree, compactly stored.
 #[derive(Debug, Default)]
@@ -114,23 +109,15 @@ pub fn digest_directory(
     cache: Option<&mut StatCache>,
     progress: Option<&Progress>,
 ) -> CoreResult<DirDigest> {
-    let tree = walk(root, options)?;
+    let mut tree = walk(root, options)?;
     if let Some(p) = progress {
         let files = tree.entries.iter().filter(|e| e.kind == Kind::File);
         let (count, bytes) = files.fold((0, 0), |(c, b), e| (c + 1, b + e.size));
         p.total_files.store(count, Ordering::Relaxed);
         p.total_bytes.store(bytes, Ordering::Relaxed);
     }
-    let mut entries: Vec<ManifestEntry> = tree
-        .entries
-        .iter()
-        .map(|e| ManifestEntry {
-            kind: e.kind,
-            executable: e.executable,
-            size: e.size,
-            digest: [0; 32],
-        })
-        .collect();
+    // Taken out so the entries can change while the paths are read.
+    let mut entries = std::mem::take(&mut tree.entries);
     for (index, target) in &tree.link_targets {
         let algorithm = match strategy {
             Strategy::Full(a) => a,
@@ -140,9 +127,9 @@ pub fn digest_directory(
     }
     match strategy {
         Strategy::Fast => {
-            for (i, (out, e)) in entries.iter_mut().zip(&tree.entries).enumerate() {
+            for (i, e) in entries.iter_mut().enumerate() {
                 if e.kind == Kind::File {
-                    out.digest = fast_identity(tree.rel_path(i).as_bytes(), e.size, e.mtime_ns);
+                    e.digest = fast_identity(tree.rel_path(i).as_bytes(), e.size, e.mtime_ns);
                 }
             }
         }
@@ -199,9 +186,8 @@ fn hash_tree_files(
     };
     let result = entries
         .par_iter_mut()
-        .zip(tree.entries.par_iter())
         .enumerate()
-        .try_for_each_init(Vec::new, |abs, (i, (out, e))| {
+        .try_for_each_init(Vec::new, |abs, (i, e)| {
             if e.kind != Kind::File {
                 return Ok(());
             }
@@ -213,13 +199,13 @@ fn hash_tree_files(
                 abs.extend_from_slice(&root_key);
                 abs.extend_from_slice(rel.as_bytes());
                 if let Some(digest) = session.lookup(abs, algorithm, &known) {
-                    out.digest = digest;
+                    e.digest = digest;
                     return Ok(());
                 }
             }
             let fresh = read_and_hash(&tree.root.join(rel), known, algorithm, session.is_some())?;
-            out.digest = fresh.digest;
-            out.size = fresh.key.size;
+            e.digest = fresh.digest;
+            e.size = fresh.key.size;
             // A file changed since the walk is not cached: its key would differ.
             if fresh.cacheable && fresh.key == known {
                 learned_at[i].store(fresh.hashed_at_ns, Ordering::Relaxed);
@@ -244,8 +230,8 @@ fn hash_tree_files(
         }
         abs.truncate(root_key.len());
         abs.extend_from_slice(tree.rel_path(i).as_bytes());
-        let key = stat_key(&tree.entries[i]);
-        cache.learn(&abs, algorithm, key, at, entries[i].digest)?;
+        let e = &entries[i];
+        cache.learn(&abs, algorithm, stat_key(e), at, e.digest)?;
     }
     result?;
     cache.flush()

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{CoreError, CoreResult};
 use crate::fast::{ctime_ns, mtime_ns};
+use crate::file_hash::Digest32;
 use crate::glob::{any_matches, Glob};
 
 /// What an entry is.
@@ -86,7 +87,7 @@ impl Default for WalkOptions {
 }
 
 /// One walked entry; the relative path lives in `Walk::paths`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WalkEntry {
     pub kind: Kind,
     pub executable: bool,
@@ -96,6 +97,8 @@ pub struct WalkEntry {
     pub ctime_ns: i64,
     pub dev: u64,
     pub ino: u64,
+    /// Zeros after the walk; the directory digest fills in files and symlinks.
+    pub digest: Digest32,
 }
 
 /// The walk result: entries in canonical order with their relative paths
@@ -324,5 +327,6 @@ fn entry_of(kind: Kind, meta: &Metadata, size: u64) -> WalkEntry {
         ctime_ns: ctime_ns(meta),
         dev: meta.dev(),
         ino: meta.ino(),
+        digest: [0; 32],
     }
 }
