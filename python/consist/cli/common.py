@@ -80,6 +80,40 @@ def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )
 
 
+DEFAULT_RUN_DIR = Path("runs")
+
+
+def discover_run_dir(ctx: Any, param: Any, value: Path | None) -> Path | None:
+    """``--run-dir`` callback: the given folder, else ``./runs`` when it holds ``consist_runs/``.
+
+    The guide's runbook runs from the project folder without ``--run-dir``; finding
+    ``./runs`` there keeps ``db purge`` and ``db rebuild`` working on the same JSON
+    snapshots (a purge that left them behind would let a rebuild bring the run back).
+
+    Example:
+        >>> discover_run_dir(None, None, Path("/x"))
+        PosixPath('/x')
+    """
+    if value is not None:
+        return value
+    candidate = Path.cwd() / DEFAULT_RUN_DIR
+    return candidate if (candidate / "consist_runs").is_dir() else None
+
+
+RUN_DIR_HELP = "Run directory (default: ./runs when it holds consist_runs/)."
+
+
+def run_dir_option(help_text: str = RUN_DIR_HELP) -> Callable[[Callable[..., Any]], Any]:
+    """``--run-dir DIR`` with the ``./runs`` default of :func:`discover_run_dir`."""
+    return click.option(
+        "--run-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        callback=discover_run_dir,
+        help=help_text,
+    )
+
+
 def resolution_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--run-dir``, ``--mount NAME=PATH`` (repeatable) and ``--trust-db``."""
     func = click.option(
@@ -94,11 +128,9 @@ def resolution_options(func: Callable[..., Any]) -> Callable[..., Any]:
         metavar="NAME=PATH",
         help="Resolve NAME:// URIs under PATH (repeatable).",
     )(func)
-    return click.option(
-        "--run-dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Run directory: base of ./ URIs, also mounted as workspace://.",
+    return run_dir_option(
+        "Run directory: base of ./ URIs, also mounted as workspace:// "
+        "(default: ./runs when it holds consist_runs/)."
     )(func)
 
 

@@ -26,6 +26,7 @@ from consist.cli.common import (
     parse_mounts,
     print_table,
     resolution_options,
+    run_dir_option,
     stdout_console,
 )
 
@@ -59,12 +60,7 @@ def db() -> None:
     help="Where to write the copy (a sidecar .snapshot_meta.json goes next to it).",
 )
 @click.option("--no-checkpoint", is_flag=True, help="Copy as is, without folding in the WAL.")
-@click.option(
-    "--run-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Run directory (for the audit log).",
-)
+@run_dir_option("Run directory, for the audit log (default: ./runs when it holds consist_runs/).")
 @json_option
 @db_path_option
 def snapshot(
@@ -93,7 +89,7 @@ def snapshot(
     default=None,
     help="consist_runs folder to compare with (default: <run-dir>/consist_runs).",
 )
-@click.option("--run-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@run_dir_option()
 @json_option
 @db_path_option
 def inspect(
@@ -199,7 +195,7 @@ def doctor(
 
 
 @db.command("compact")
-@click.option("--run-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@run_dir_option()
 @json_option
 @db_path_option
 def compact(run_dir: Path | None, as_json: bool, db_path: Path | None) -> None:
@@ -225,11 +221,9 @@ def compact(run_dir: Path | None, as_json: bool, db_path: Path | None) -> None:
 @click.argument("status", type=click.Choice(["running", "completed", "failed"]))
 @click.option("--reason", default=None, help="Why (stored in meta.status_fix_reason).")
 @click.option("--force", is_flag=True, help="Allow setting a finished run back to running.")
-@click.option(
-    "--run-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Run directory: its consist_runs snapshot is updated too.",
+@run_dir_option(
+    "Run directory: its consist_runs snapshot is updated too "
+    "(default: ./runs when it holds consist_runs/)."
 )
 @json_option
 @db_path_option

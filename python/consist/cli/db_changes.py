@@ -25,6 +25,7 @@ from consist.cli.common import (
     parse_mounts,
     print_table,
     resolution_options,
+    run_dir_option,
     stdout_console,
 )
 from consist.cli.db import audit, locate_db
@@ -183,7 +184,7 @@ def purge(
     help="Copy the shard's <stem>_consist_runs/*.json into <run-dir>/consist_runs.",
 )
 @click.option("--dry-run", is_flag=True, help="Report what would be merged.")
-@click.option("--run-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@run_dir_option()
 @json_option
 @db_path_option
 def merge(
@@ -248,7 +249,7 @@ def merge(
     help="minimal: runs, artifacts, links; full: also facets.",
 )
 @click.option("--dry-run", is_flag=True, help="Count what would be restored.")
-@click.option("--run-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@run_dir_option()
 @json_option
 @db_path_option
 def rebuild(
@@ -310,7 +311,7 @@ def rebuild(
     help="Also their JSON snapshots, in <stem>_consist_runs/ next to the shard.",
 )
 @click.option("--dry-run", is_flag=True, help="Report what would be exported.")
-@click.option("--run-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@run_dir_option()
 @json_option
 @db_path_option
 def export(
