@@ -109,9 +109,9 @@ impl StatTable {
         &self.dirs[at..at + group.dir_len as usize]
     }
 
-    fn find(&self, algorithm: u8, path: &[u8]) -> Option<u32> {
+    fn find(&self, fingerprint: u32, algorithm: u8, path: &[u8]) -> Option<u32> {
         let (dir, name) = split(path);
-        self.index.find(path_fingerprint(algorithm, path), |i| {
+        self.index.find(fingerprint, |i| {
             let slot = &self.slots[i as usize];
             let group = &self.groups[slot.group as usize];
             group.algorithm == algorithm && self.name(slot) == name && self.dir(group) == dir
@@ -135,7 +135,8 @@ impl StatTable {
 
     /// The entry for `path` under `algorithm`.
     pub fn get(&self, path: &[u8], algorithm: Algorithm) -> Option<CachedDigest> {
-        let index = self.find(algorithm_byte(algorithm), path)?;
+        let algorithm = algorithm_byte(algorithm);
+        let index = self.find(path_fingerprint(algorithm, path), algorithm, path)?;
         Some(self.entry(index))
     }
 
@@ -168,7 +169,8 @@ impl StatTable {
         entry: CachedDigest,
     ) -> Option<u32> {
         let algorithm = algorithm_byte(algorithm);
-        let existing = self.find(algorithm, path);
+        let fingerprint = path_fingerprint(algorithm, path);
+        let existing = self.find(fingerprint, algorithm, path);
         if let Some(index) = existing {
             let old = self.entry(index);
             if old.hashed_at_ns > entry.hashed_at_ns || old == entry {
@@ -198,7 +200,7 @@ impl StatTable {
         self.names.extend_from_slice(&name_len.to_le_bytes());
         self.names.extend_from_slice(name);
         self.slots.push(slot);
-        self.index.insert(path_fingerprint(algorithm, path), index);
+        self.index.insert(fingerprint, index);
         Some(index)
     }
 
