@@ -104,6 +104,11 @@ def load_json(text: str | None) -> Any:
     return {} if text is None else json.loads(text)
 
 
+def _meta_value(stored: Any) -> Any:
+    # Either already decoded (a dict) or the stored JSON text.
+    return stored if isinstance(stored, dict) else load_json(stored)
+
+
 # Rows per multi-row INSERT statement. One statement with many VALUES tuples is far
 # cheaper than DuckDB's executemany (which runs one statement per row: ~2.5 ms each).
 INSERT_CHUNK_ROWS = 256
@@ -181,9 +186,7 @@ def row_to_run(row: Sequence[Any]) -> Run:
         'r'
     """
     values = dict(zip(RUN_COLUMNS, row, strict=True))
-    values["meta"] = (
-        values["meta"] if isinstance(values["meta"], dict) else load_json(values["meta"])
-    )
+    values["meta"] = _meta_value(values["meta"])
     values["tags"] = list(values["tags"] or [])
     values["cache_hit"] = bool(values["cache_hit"])
     return Run(**values)
@@ -221,7 +224,5 @@ def row_to_artifact(row: Sequence[Any]) -> Artifact:
         'k'
     """
     values = dict(zip(ARTIFACT_COLUMNS, row, strict=True))
-    values["meta"] = (
-        values["meta"] if isinstance(values["meta"], dict) else load_json(values["meta"])
-    )
+    values["meta"] = _meta_value(values["meta"])
     return Artifact(**values)
