@@ -17,12 +17,11 @@ use std::io::{BufReader, ErrorKind, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::MetadataExt;
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::error::{CoreError, CoreResult};
 use crate::file_hash::{Algorithm, Digest32};
-pub use crate::stat_record::StatKey;
 use crate::stat_record::{decode_body, CachedDigest, CHECK_BYTES, FIXED_BODY_BYTES};
+pub use crate::stat_record::{now_ns, StatKey};
 use crate::stat_table::StatTable;
 
 const MAGIC: &[u8; 8] = b"CSTATC01";
@@ -32,40 +31,12 @@ const COMPACT_SLACK_RECORDS: usize = 4096;
 const MAX_BODY_BYTES: usize = 1 << 20;
 /// Write new entries in batches of this many (bounds the pending memory).
 const FLUSH_BATCH_ENTRIES: usize = 65_536;
-/// Timestamp granularity assumed for filesystems with nanosecond stamps:
-/// the kernel stamps files from a coarse clock that lags by up to one tick
-/// (1-10 ms), so anything this close to the hash time is not trusted.
-const FINE_GRANULARITY_NS: i64 = 20_000_000;
-/// Granularity assumed when stamps are whole seconds (ext3, some NFS, FAT has 2 s).
-const COARSE_GRANULARITY_NS: i64 = 2_000_000_000;
-
-/// Git's racy-clean rule: a stamp within the granularity of the moment the
-/// file was hashed may hide a later same-size write; don't trust it.
-fn trusted(e: &CachedDigest) -> bool {
-    let whole_seconds = e.key.mtime_ns % 1_000_000_000 == 0 && e.key.ctime_ns % 1_000_000_000 == 0;
-    let granularity = if whole_seconds {
-        COARSE_GRANULARITY_NS
-    } else {
-        FINE_GRANULARITY_NS
-    };
-    let horizon = e.hashed_at_ns.saturating_sub(granularity);
-    e.key.mtime_ns < horizon && e.key.ctime_ns < horizon
-}
-
 /// A new digest to remember: (absolute path, algorithm, stat key, hash time, digest).
 pub type NewEntry = (Vec<u8>, Algorithm, StatKey, i64, Digest32);
 
 /// A new digest learned in a parallel pass, naming its file by an id the
 /// caller can turn into the path later (no path copy per file meanwhile).
 pub type Learned = (usize, Algorithm, StatKey, i64, Digest32);
-
-/// Wall-clock time in nanoseconds, taken before a file is read.
-pub fn now_ns() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
 
 /// A loaded cache file.
 pub struct StatCache {
@@ -139,7 +110,7 @@ impl StatCache {
     /// The stored digest, if `key` still describes the file and the entry is trusted.
     pub fn lookup(&self, abs_path: &[u8], algorithm: Algorithm, key: &StatKey) -> Option<Digest32> {
         let entry = self.table.get(abs_path, algorithm)?;
-        (entry.key == *key && trusted(&entry)).then_some(entry.digest)
+        (entry.key == *key && entry.trusted()).then_some(entry.digest)
     }
 
     /// Remember new digests (written by the next `flush`).

@@ -1,10 +1,11 @@
-//! The stat cache's on-disk record: what one entry looks like in the log.
+//! A stat cache entry: when it may be trusted, and its on-disk record.
 //!
 //! `u32le(len(body)) || body || BLAKE3(body)[..8]`, with
 //! `body = u8 algorithm || u64 dev || u64 ino || u64 size || i64 mtime_ns ||
 //! i64 ctime_ns || i64 hashed_at_ns || digest[32] || path bytes`.
 
 use std::os::unix::fs::MetadataExt;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::fast::{ctime_ns, mtime_ns};
 use crate::file_hash::{Algorithm, Digest32};
@@ -43,6 +44,37 @@ pub struct CachedDigest {
     /// Wall-clock time just before the file was read.
     pub hashed_at_ns: i64,
     pub digest: Digest32,
+}
+
+/// Timestamp granularity assumed for filesystems with nanosecond stamps:
+/// the kernel stamps files from a coarse clock that lags by up to one tick
+/// (1-10 ms), so anything this close to the hash time is not trusted.
+const FINE_GRANULARITY_NS: i64 = 20_000_000;
+/// Granularity assumed when stamps are whole seconds (ext3, some NFS, FAT has 2 s).
+const COARSE_GRANULARITY_NS: i64 = 2_000_000_000;
+
+impl CachedDigest {
+    /// Git's racy-clean rule: a stamp within the granularity of the moment
+    /// the file was hashed may hide a later same-size write; don't trust it.
+    pub fn trusted(&self) -> bool {
+        let (mtime, ctime) = (self.key.mtime_ns, self.key.ctime_ns);
+        let whole_seconds = mtime % 1_000_000_000 == 0 && ctime % 1_000_000_000 == 0;
+        let granularity = if whole_seconds {
+            COARSE_GRANULARITY_NS
+        } else {
+            FINE_GRANULARITY_NS
+        };
+        let horizon = self.hashed_at_ns.saturating_sub(granularity);
+        mtime < horizon && ctime < horizon
+    }
+}
+
+/// Wall-clock time in nanoseconds, taken before a file is read.
+pub fn now_ns() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
 }
 
 pub fn algorithm_byte(algorithm: Algorithm) -> u8 {

@@ -10,7 +10,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use _core::dir_digest::{digest_directory, Strategy, DIR_CONTEXT};
 use _core::file_hash::Algorithm;
 use _core::place::{place_file, PlaceMode, Placed};
-use _core::stat_cache::StatCache;
+use _core::stat_cache::{StatCache, StatKey};
 use _core::walk::{SymlinkPolicy, WalkOptions};
 use serde_json::Value;
 
@@ -192,4 +192,37 @@ fn placement_copies_atomically_with_permissions() {
     let leftovers: Vec<_> = fs::read_dir(dst.parent().unwrap()).unwrap().collect();
     assert_eq!(leftovers.len(), 1);
     assert!(place_file(&src, &src, PlaceMode::Copy).is_err());
+}
+
+#[test]
+fn stat_cache_keeps_every_entry_across_batched_writes() {
+    // More entries than one write batch (65,536), so the first batch starts
+    // the file and later ones append; names repeat in every folder.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache");
+    let (count, folders) = (70_000u64, 100);
+    let key = |i: u64| StatKey {
+        dev: 1 + i % 2,
+        ino: i,
+        size: 32,
+        mtime_ns: 1_000_000_000 + i as i64,
+        ctime_ns: 1_000_000_000 + i as i64,
+    };
+    let file = |i: u64| format!("/data/d{}/f{}", i % folders, i / folders).into_bytes();
+    let mut cache = StatCache::open(&path).unwrap();
+    let at = _core::stat_cache::now_ns();
+    for i in 0..count {
+        let digest = [(i % 251) as u8; 32];
+        cache
+            .learn(&file(i), Algorithm::Blake3, key(i), at, digest)
+            .unwrap();
+    }
+    cache.flush().unwrap();
+    let reopened = StatCache::open(&path).unwrap();
+    assert_eq!(reopened.len(), count as usize);
+    for i in (0..count).step_by(997) {
+        let found = reopened.lookup(&file(i), Algorithm::Blake3, &key(i));
+        assert_eq!(found, Some([(i % 251) as u8; 32]));
+        assert_eq!(reopened.lookup(&file(i), Algorithm::Sha256, &key(i)), None);
+    }
 }
