@@ -1,5 +1,5 @@
 //! The in-memory table of a stat cache, compact enough for millions of
-//! entries (80 bytes per slot, plus the file name and 8-16 index bytes):
+//! entries (80 bytes per slot, plus the file name and 11-21 index bytes):
 //!
 //! - entries that share a folder, a device and an algorithm share a *group*,
 //!   which stores the folder path (and the device number) once;
