@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from consist.tracker.context import (
+from consist.context import (
     current_run,
     current_tracker,
     set_current_tracker,
@@ -179,7 +179,7 @@ def current_consist() -> ConsistRecord | None:
     Example:
         >>> consist.current_consist()  # doctest: +SKIP
     """
-    from consist.tracker.context import active_tracker
+    from consist.context import active_tracker
 
     tracker = active_tracker()
     return tracker.current_consist if tracker is not None else None

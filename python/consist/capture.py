@@ -82,7 +82,7 @@ def capture_outputs(
         ...     run_model(out_dir)
         >>> cap.artifacts["trips"].path  # doctest: +SKIP
     """
-    from consist.tracker.context import current_tracker
+    from consist.context import current_tracker
     from consist.tracker.tracker import Tracker
 
     active = tracker if tracker is not None else current_tracker()

@@ -47,7 +47,7 @@ def register_artifact_facet_parser(
         ... )  # doctest: +SKIP
     """
     if tracker is None:
-        from consist.tracker.context import current_tracker
+        from consist.context import current_tracker
 
         tracker = current_tracker()
     register = getattr(tracker, "register_artifact_facet_parser", None)

@@ -27,7 +27,7 @@ DIRECTIONS = ("output", "input")
 
 
 def _tracker(tracker: Any) -> Any:
-    from consist.tracker.context import current_tracker
+    from consist.context import current_tracker
 
     return tracker if tracker is not None else current_tracker()
 

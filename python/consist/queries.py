@@ -44,7 +44,7 @@ _SIGNATURE_PARTS = ("config_hash", "input_hash", "git_hash", "signature")
 
 
 def _tracker(tracker: Any) -> Any:
-    from consist.tracker.context import current_tracker
+    from consist.context import current_tracker
 
     return tracker if tracker is not None else current_tracker()
 

@@ -222,6 +222,6 @@ def _local_path(value: Any) -> Path:
 
 
 def _current_tracker() -> Any:
-    from consist.tracker.context import current_tracker
+    from consist.context import current_tracker
 
     return current_tracker()

@@ -26,6 +26,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from consist.context import active_tracker, current_tracker
 from consist.data.drivers import infer_driver
 from consist.errors import ArtifactFileMissingError, ConfigError, ConsistRuntimeError
 
@@ -48,10 +49,9 @@ def implicit_tracker() -> Any:
     """The tracker in scope (active run, else default), or None.
 
     The functional API (``consist.load(artifact)``) works without a tracker
-    argument, as in Consist 0.3; this lazy lookup is its only link upwards.
+    argument, as in Consist 0.3; ``consist.context`` knows the tracker in scope
+    without importing the tracker package.
     """
-    from consist.tracker.context import active_tracker, current_tracker
-
     tracker = active_tracker()
     if tracker is not None:
         return tracker

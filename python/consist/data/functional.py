@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from consist.context import NO_ACTIVE_RUN
 from consist.data import dataframe_logging
 from consist.data.artifact_access import implicit_tracker
 from consist.errors import ConsistRuntimeError
@@ -23,8 +24,6 @@ __all__ = ["ingest", "log_dataframe"]
 def _tracker(tracker: Any) -> Any:
     found = tracker if tracker is not None else implicit_tracker()
     if found is None:
-        from consist.tracker.context import NO_ACTIVE_RUN
-
         raise ConsistRuntimeError(
             NO_ACTIVE_RUN,
             cause="No tracker was passed and none is active or set as default.",

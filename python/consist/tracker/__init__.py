@@ -5,7 +5,7 @@ Example:
     >>> tracker = Tracker(run_dir="./runs", db_path="./provenance.duckdb")  # doctest: +SKIP
 """
 
-from consist.tracker.context import (
+from consist.context import (
     current_run,
     current_tracker,
     set_current_tracker,

@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from consist import context
 from consist.errors import ConfigError, ConsistRuntimeError
 from consist.models import Run, utc_now
-from consist.tracker import context
 from consist.tracker.artifact_logging import input_identity, make_artifact
 from consist.tracker.cache import POLICY_KWARGS, CachePolicy, explain_miss, find_cache_hit
 from consist.tracker.run_records import record_end, record_start, replaces_existing_run

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from consist.tracker.context import current_tracker
+from consist.context import current_tracker
 from consist.workflow.noop import NoopScenarioContext, noop_scenario
 
 __all__ = ["noop_scenario", "scenario", "single_step_scenario", "trace"]

@@ -171,7 +171,7 @@ class NoopScenarioContext:
         params = inspect.signature(fn).parameters
         takes_all = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
         call = {k: v for k, v in {**values, **runtime}.items() if takes_all or k in params}
-        from consist.tracker.context import set_current_tracker
+        from consist.context import set_current_tracker
 
         self.tracker.step = name or getattr(fn, "__name__", "step")
         previous = set_current_tracker(self.tracker)  # type: ignore[arg-type]
@@ -187,7 +187,7 @@ class NoopScenarioContext:
     @contextmanager
     def trace(self, name: str, **_: Any) -> Iterator[NoopTracker]:
         """Run the block with a ``NoopTracker``."""
-        from consist.tracker.context import set_current_tracker
+        from consist.context import set_current_tracker
 
         self.tracker.step = name
         previous = set_current_tracker(self.tracker)  # type: ignore[arg-type]

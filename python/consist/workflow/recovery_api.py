@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from consist.tracker.context import current_tracker
+from consist.context import current_tracker
 
 __all__ = [
     "archive_artifact",

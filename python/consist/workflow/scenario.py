@@ -31,8 +31,9 @@ from types import MappingProxyType
 from typing import Any
 from uuid import uuid4
 
+from consist import context
 from consist.errors import ConsistRuntimeError, ConsistTypeError
-from consist.tracker import context, lifecycle
+from consist.tracker import lifecycle
 from consist.tracker.binding import callable_name
 from consist.workflow.coupler import Coupler
 from consist.workflow.scenario_inputs import resolve_inputs
