@@ -11,6 +11,7 @@ MODULES = [
     "consist.models",
     "consist.settings",
     "consist.store.connection",
+    "consist.store.registry",
     "consist.store.engine",
     "consist.store.locking",
     "consist.store.schema",

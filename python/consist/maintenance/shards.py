@@ -47,7 +47,7 @@ def require_shard(shard: Path, db_path: Path) -> None:
 
 def release_in_process(path: Path) -> None:
     """Let go of ``path`` if this process opened it through the store (before ATTACH)."""
-    from consist.store.connection import open_database
+    from consist.store.registry import open_database
 
     if path.exists():
         open_database(path, read_only=True).release()

@@ -12,7 +12,8 @@ Example:
     >>> db.close()
 """
 
-from consist.store.connection import Database, open_database, release_all
+from consist.store.connection import Database
 from consist.store.metadata import MetadataStore
+from consist.store.registry import open_database, release_all
 
 __all__ = ["Database", "MetadataStore", "open_database", "release_all"]

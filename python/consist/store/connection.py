@@ -3,7 +3,7 @@
 DuckDB lets one process write a file at a time, and refuses a second handle
 on the same file inside one process ("Unique file handle conflict"). So every
 part of consist (the store, ``tracker.engine``, loaders, ingestion) shares one
-``Database`` per file, from ``open_database``.
+``Database`` per file, from ``open_database`` (``consist.store.registry``).
 
 Opening a DuckDB instance costs ~10 ms, attaching a file to a live in-memory
 instance ~0.5 ms. A ``Database`` therefore keeps a long-lived in-memory
@@ -16,6 +16,7 @@ retried with backoff (``CONSIST_DB_LOCK_*``) and then raises
 
 Example:
     >>> import tempfile, pathlib
+    >>> from consist.store import open_database
     >>> db = open_database(pathlib.Path(tempfile.mkdtemp()) / "provenance.duckdb")
     >>> with db.session() as con:
     ...     con.execute("SELECT count(*) FROM run").fetchone()
@@ -25,9 +26,7 @@ Example:
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -39,7 +38,7 @@ from consist.errors import DatabaseError
 from consist.store._release import release_thread
 from consist.store.locking import attach_with_retry
 
-__all__ = ["Database", "open_database", "release_all"]
+__all__ = ["Database"]
 
 _RESERVED_CATALOGS = frozenset({"memory", "system", "temp", "main"})
 
@@ -64,6 +63,7 @@ class Database:
 
     Example:
         >>> import tempfile, pathlib
+        >>> from consist.store import open_database
         >>> db = open_database(pathlib.Path(tempfile.mkdtemp()) / "p.duckdb")
         >>> with db.transaction() as con:
         ...     _ = con.execute("CREATE TABLE t(x INT)")
@@ -78,6 +78,7 @@ class Database:
         self.catalog = _catalog_name(path)
         self.idle_release_seconds = idle_release_seconds
         self._on_attach: list[Callable[[Any], None]] = []
+        self._on_close: Callable[[Database], None] | None = None
         self._reset_state()
 
     def _reset_state(self) -> None:
@@ -121,6 +122,7 @@ class Database:
 
         Example:
             >>> import tempfile, pathlib
+            >>> from consist.store import open_database
             >>> db = open_database(pathlib.Path(tempfile.mkdtemp()) / "p.duckdb")
             >>> with db.session() as con:
             ...     con.execute("SELECT 42").fetchone()
@@ -144,6 +146,7 @@ class Database:
 
         Example:
             >>> import tempfile, pathlib
+            >>> from consist.store import open_database
             >>> db = open_database(pathlib.Path(tempfile.mkdtemp()) / "p.duckdb")
             >>> with db.transaction() as con:
             ...     con.execute("SELECT count(*) FROM artifact").fetchone()
@@ -180,6 +183,7 @@ class Database:
 
         Example:
             >>> import tempfile, pathlib
+            >>> from consist.store import open_database
             >>> db = open_database(pathlib.Path(tempfile.mkdtemp()) / "p.duckdb")
             >>> with db.engine.begin() as conn:
             ...     _ = conn.exec_driver_sql("VACUUM")
@@ -292,6 +296,7 @@ class Database:
 
         Example:
             >>> import tempfile, pathlib
+            >>> from consist.store import open_database
             >>> db = open_database(pathlib.Path(tempfile.mkdtemp()) / "p.duckdb")
             >>> with db.session():
             ...     pass
@@ -314,90 +319,5 @@ class Database:
                     self._root.close()
                 self._root = None
             self._closed = True
-        with _registry_lock:
-            if _registry.get(str(self.path)) is self:
-                del _registry[str(self.path)]
-
-
-_registry: dict[str, Database] = {}
-_registry_lock = threading.Lock()
-
-
-def open_database(
-    path: str | os.PathLike[str],
-    *,
-    read_only: bool = False,
-    idle_release_seconds: float | None = None,
-) -> Database:
-    """The process-wide ``Database`` for ``path`` (same object for the same resolved path).
-
-    A writable request upgrades an existing read-only handle. The parent
-    directory is created for writable databases; the schema is created on the
-    first writable attach.
-
-    Example:
-        >>> import tempfile, pathlib
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "provenance.duckdb"
-        >>> open_database(path) is open_database(str(path))
-        True
-        >>> open_database(path).close()
-    """
-    resolved = Path(path).expanduser().resolve()
-    with _registry_lock:
-        db = _registry.get(str(resolved))
-        if db is None:
-            if not read_only:
-                resolved.parent.mkdir(parents=True, exist_ok=True)
-            from consist.store.schema import ensure_schema
-
-            db = Database(resolved, read_only=read_only, idle_release_seconds=idle_release_seconds)
-            db.add_attach_hook(ensure_schema)
-            _registry[str(resolved)] = db
-        elif db.read_only and not read_only:
-            db.read_only = False
-            resolved.parent.mkdir(parents=True, exist_ok=True)
-        if idle_release_seconds is not None:
-            db.idle_release_seconds = idle_release_seconds
-        return db
-
-
-def release_all() -> None:
-    """Detach every open database (runs at interpreter exit).
-
-    Example:
-        >>> release_all()
-    """
-    with _registry_lock:
-        databases = list(_registry.values())
-    for db in databases:
-        db.release()
-
-
-# DuckDB objects inherited through fork: kept referenced forever, because even
-# destroying them in the child touches the parent's (absent) threads and segfaults.
-_inherited_from_parent: list[Any] = []
-
-
-def _release_before_fork() -> None:
-    # DuckDB remembers attached files process-wide, and a forked child inherits that
-    # memory: a file still attached at fork time stays unusable in the child. So
-    # release whatever is idle now (busy handles are left alone).
-    for db in list(_registry.values()):
-        if db._lock.acquire(blocking=False):
-            try:
-                if db._depth == 0 and db._users == 0:
-                    db._detach()
-            finally:
-                db._lock.release()
-
-
-def _forget_after_fork() -> None:
-    # A forked child must not use the parent's DuckDB instance (its threads and file
-    # locks do not survive fork): every handle starts from scratch.
-    for db in _registry.values():
-        _inherited_from_parent.extend([db._root, db._con, db._engine])
-        db._reset_state()
-
-
-atexit.register(release_all)
-os.register_at_fork(before=_release_before_fork, after_in_child=_forget_after_fork)
+        if self._on_close is not None:
+            self._on_close(self)  # the registry forgets this handle (store.registry)

@@ -31,7 +31,8 @@ from consist.models import Artifact, Run, RunArtifacts, utc_now
 from consist.store import artifacts as artifact_sql
 from consist.store import facets as facet_sql
 from consist.store import runs as run_sql
-from consist.store.connection import Database, open_database
+from consist.store.connection import Database
+from consist.store.registry import open_database
 
 __all__ = ["MetadataStore"]
 
