@@ -3,7 +3,9 @@
 A hit is the newest *completed* run with the same signature (the store never
 returns a running or failed run). ``validate_cached_outputs="eager"`` also
 requires every cached output to exist with its recorded digest; otherwise the
-step runs again and ``run.meta["cache_miss_reason"]`` says why. Copying bytes
+step runs again and ``run.meta["cache_miss_reason"]`` says why. With
+``cache_hydration="outputs-requested"`` a candidate lacking a copy of any
+requested output is skipped for the next older one. Copying bytes
 on a hit (hydration) lives in ``hydration.py``.
 """
 
@@ -160,6 +162,10 @@ def find_cache_hit(tracker: Tracker, state: ActiveRun) -> CacheHit | None:
         tracker._memory.remember(candidate, hit.outputs)
     for artifact in hit.outputs.values():
         tracker._attach_resolver(artifact)
+    if state.policy.hydration == "outputs-requested":
+        hit = _first_materialisable(tracker, state, hit)
+        if hit is None:
+            return None
     if state.policy.validate == "eager":
         invalid = [key for key, art in hit.outputs.items() if not _output_is_valid(tracker, art)]
         if invalid:
@@ -177,6 +183,63 @@ def find_cache_hit(tracker: Tracker, state: ActiveRun) -> CacheHit | None:
             )
             return None
     return hit
+
+
+def _first_materialisable(tracker: Tracker, state: ActiveRun, newest: CacheHit) -> CacheHit | None:
+    """``outputs-requested``: the newest candidate that can place every requested output.
+
+    A candidate whose requested outputs are gone from its run directory, the
+    recovery roots and the mirror is skipped for the next older one with the
+    same signature; if none can, the step runs (a miss that says why).
+    """
+    if not _unplaceable(tracker, state, newest):
+        return newest
+    rejected = [newest.run.id]
+    store = tracker._store_or_none()
+    others = store.find_completed_runs_by_signature(state.run.signature) if store else []
+    for run in others:
+        if run.id in rejected:
+            continue
+        hit = CacheHit(run=run, outputs=store.get_artifacts_for_run(run.id).outputs)
+        for artifact in hit.outputs.values():
+            tracker._attach_resolver(artifact)
+        if not _unplaceable(tracker, state, hit):
+            logger.debug("[consist] cache candidates %s skipped: outputs gone", rejected)
+            return hit
+        rejected.append(run.id)
+    keys = sorted(state.policy.requested_paths)
+    state.run.meta["cache_miss_reason"] = (
+        f"cached outputs {keys} could not be materialised from any of the "
+        f"{len(rejected)} cached run(s) with this signature"
+    )
+    state.run.meta["cache_miss_explanation"] = {
+        "status": "miss",
+        "reason": "candidate_outputs_unavailable",
+        "candidate_run_id": rejected[0],
+        "details": rejected,
+    }
+    return None
+
+
+def _unplaceable(tracker: Tracker, state: ActiveRun, hit: CacheHit) -> list[str]:
+    """Requested output keys of ``hit`` with no copy on disk (run dir, recovery roots, mirror)."""
+    from consist.artifacts.hydration import cached_output_source
+
+    uri = hit.run.meta.get("artifact_dir")
+    cached_root = tracker.fs.resolve(uri) if uri else None
+    missing = []
+    for key in state.policy.requested_paths:
+        artifact = hit.outputs.get(key)
+        source = (
+            cached_output_source(
+                tracker, artifact, source_root=state.policy.source_root, cached_root=cached_root
+            )
+            if artifact is not None
+            else None
+        )
+        if source is None:
+            missing.append(key)
+    return missing
 
 
 def _output_is_valid(tracker: Tracker, artifact: Artifact) -> bool:

@@ -4,7 +4,8 @@
 * ``outputs-all``: every cached output is placed under the new run's output
   directory, keeping its layout relative to the cached run's directory.
 * ``outputs-requested``: the outputs named in ``output_paths`` are placed at
-  those destinations. If one cannot be placed, ``cache_hydration_failure``
+  those destinations. Candidates without a copy of each are skipped during the
+  lookup (``cache.py``); if placing still fails, ``cache_hydration_failure``
   decides: ``"warn"`` keeps the hit, ``"miss"`` runs the step instead.
 * ``inputs-missing``: before running, inputs produced by earlier runs that
   are missing on disk are restored from any recorded copy (historical run
