@@ -46,7 +46,6 @@ NOT_PROVIDED = {
     "ibis_connection": _IBIS,
     "ibis_view": _IBIS,
     "ibis_grouped_view": _IBIS,
-    "create_grouped_view": "selector-driven grouped views are not built (create_view is)",
     "log_h5_container": "HDF5 container logging needs h5py/PyTables (not dependencies)",
     "log_h5_table": "HDF5 table logging needs h5py/PyTables (not dependencies)",
     "log_netcdf_file": "NetCDF metadata extraction needs xarray/netCDF4 (not dependencies)",

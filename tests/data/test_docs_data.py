@@ -14,7 +14,9 @@ from pathlib import Path
 DOC = Path(__file__).resolve().parents[2] / "docs" / "data.md"
 BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 LOAD_CHECK = '\nassert busy["mode"].tolist() == ["car"]\n'
-VIEW_CHECK = "\nassert per_year == [(2030, 16.3)], per_year\n"
+VIEW_CHECK = (
+    '\nassert per_year == [(2030, 16.3)], per_year\nassert scaled == [("high", 225.0)], scaled\n'
+)
 
 
 def test_data_doc_examples_run(tmp_path: Path) -> None:

@@ -109,6 +109,82 @@ class TrackerData:
         """
         return self.views.create(view_name, concept_key)
 
+    def create_grouped_view(
+        self,
+        view_name: str,
+        *,
+        schema_id: str | None = None,
+        schema: Any = None,
+        namespace: str | None = None,
+        params: list[str] | None = None,
+        drivers: list[str] | None = None,
+        attach_facets: list[str] | None = None,
+        include_system_columns: bool = True,
+        mode: str = "hybrid",
+        if_exists: str = "replace",
+        missing_files: str = "warn",
+        run_id: str | None = None,
+        parent_run_id: str | None = None,
+        model: str | None = None,
+        status: str | None = None,
+        year: int | None = None,
+        iteration: int | None = None,
+        schema_compatible: bool = False,
+    ) -> str:
+        """Create a view over artifacts selected by schema, facet predicates and run fields.
+
+        ``schema`` (or ``schema_id``, a registered schema's class or table name)
+        keeps artifacts whose columns include every declared column;
+        ``schema_compatible`` is accepted for Consist 0.3 code (columns are
+        always compared). See docs/data.md, "Grouped views".
+
+        Example:
+            >>> tracker.create_grouped_view("v_base", params=["scenario=base"])  # doctest: +SKIP
+            'v_base'
+        """
+        from consist.data.artifact_access import database_of
+        from consist.data.grouped_views import create_grouped_view
+
+        del schema_compatible  # recorded columns are always checked against the schema
+        if schema is None and schema_id is not None:
+            schema = self.views.schemas.get(schema_id) or self.views.schema_for_key(schema_id)
+            if schema is None:
+                raise ConsistLookupError(
+                    f"No registered schema {schema_id!r}.",
+                    cause="schema_id names a schema registered on this tracker.",
+                    fix="Pass it in Tracker(schemas=[...]) or pass schema=Model.",
+                )
+        db = database_of(self)
+        if db is None:
+            raise ConsistRuntimeError(
+                "Views need a database",
+                cause="This tracker was created without db_path, so there is nothing to query.",
+                fix="Create the Tracker with db_path='./provenance.duckdb'.",
+            )
+        filters = {
+            "run_id": run_id,
+            "parent_run_id": parent_run_id,
+            "model": model,
+            "status": status,
+            "year": year,
+            "iteration": iteration,
+        }
+        return create_grouped_view(
+            self,
+            db,
+            view_name,
+            schema=schema,
+            namespace=namespace,
+            params=params,
+            drivers=drivers,
+            attach_facets=attach_facets,
+            include_system_columns=include_system_columns,
+            mode=mode,
+            if_exists=if_exists,
+            missing_files=missing_files,
+            run_filters=filters,
+        )
+
     def get_registered_schema(self, name: str) -> Any:
         """The schema registered under a class name or table name (as it was given).
 
