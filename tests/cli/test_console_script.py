@@ -34,7 +34,7 @@ def test_help_lists_every_command_without_heavy_imports() -> None:
     out = run(["--help"])
     assert out.returncode == 0
     for name in ("runs", "show", "artifacts", "lineage", "summary", "preview", "search",
-                 "validate", "scenarios", "scenario", "db", "bench"):  # fmt: skip
+                 "validate", "scenarios", "scenario", "db", "bench", "views"):  # fmt: skip
         assert f"\n  {name} " in out.stdout, name
     db_help = run(["db", "--help"])
     for name in ("snapshot", "inspect", "doctor", "purge", "merge", "rebuild", "compact",

@@ -49,6 +49,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "scenario": ("consist.cli.scenarios:scenario", "Show the runs of one scenario."),
     "db": ("consist.cli.db:db", "Database maintenance: snapshot, doctor, purge, merge, ..."),
     "bench": ("consist.cli.bench:bench", "Measure hashing and database speed on this machine."),
+    "views": ("consist.cli.views:views", "Create SQL views over selected artifacts."),
 }
 
 
