@@ -9,40 +9,11 @@ never with timings.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
 
 SIZE = 64 * 1024 * 1024
-
-
-@pytest.fixture
-def xfs_dir(tmp_path_factory: pytest.TempPathFactory):
-    if shutil.which("mkfs.xfs") is None:
-        pytest.skip("mkfs.xfs not installed (xfsprogs; .ci/run installs it)")
-    base = tmp_path_factory.mktemp("xfs")
-    image, mount_dir = base / f"img-{uuid.uuid4().hex[:8]}", base / "mnt"
-    mount_dir.mkdir()
-    subprocess.run(["truncate", "-s", "512M", str(image)], check=True)
-    made = subprocess.run(
-        ["mkfs.xfs", "-q", "-m", "reflink=1", str(image)], capture_output=True, text=True
-    )
-    if made.returncode != 0:
-        pytest.skip(f"mkfs.xfs failed: {made.stderr.strip()}")
-    mounted = subprocess.run(
-        ["mount", "-o", "loop", str(image), str(mount_dir)], capture_output=True, text=True
-    )
-    if mounted.returncode != 0:
-        image.unlink()
-        pytest.skip(f"loop mount not permitted here: {mounted.stderr.strip()}")
-    try:
-        yield mount_dir
-    finally:
-        subprocess.run(["umount", str(mount_dir)], check=False)
-        image.unlink(missing_ok=True)
 
 
 def _free_bytes(path: Path) -> int:
@@ -60,14 +31,14 @@ def _big_output(tracker) -> Path:
     return path
 
 
-def test_large_hydration_on_xfs_is_a_reflink_taking_no_space(make_tracker, xfs_dir) -> None:
-    tracker = make_tracker(run_dir=xfs_dir / "runs")
+def test_large_hydration_on_xfs_is_a_reflink_taking_no_space(make_tracker, xfs_mount) -> None:
+    tracker = make_tracker(run_dir=xfs_mount / "runs")
     original = _big_output(tracker)
     os.sync()
-    before = _free_bytes(xfs_dir)
+    before = _free_bytes(xfs_mount)
     result = tracker.hydrate_run_outputs("big", target_root="restored")
     os.sync()
-    used = before - _free_bytes(xfs_dir)
+    used = before - _free_bytes(xfs_mount)
     outcome = result["big"]
     assert outcome.method == "reflink"
     assert outcome.path.stat().st_size == SIZE
