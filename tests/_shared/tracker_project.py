@@ -1,7 +1,7 @@
 """Shared fixtures for tests on a Tracker: a committed git project, real DuckDB files, real files.
 
-Imported by the conftest.py of tests/workflow and tests/artifacts (``pythonpath`` in
-pyproject.toml puts tests/_shared on sys.path).
+Imported by the conftest.py of tests/tracker, tests/compat, tests/workflow and tests/artifacts
+(``pythonpath`` in pyproject.toml puts tests/_shared on sys.path).
 
 The project root is a small git repository of the tests' own (never the
 consist checkout), so ``repo_git`` code identity is stable.
